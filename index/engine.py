@@ -1,0 +1,116 @@
+"""The answering engine: one object that owns the model, the index and the answerer.
+
+Typical use::
+
+    engine = Engine(load_config("config.yaml"))
+    engine.warm_up()                      # loads the model; builds the index if missing
+    answer = engine.ask("Who is the Democratic candidate?")
+
+`ask` is safe to call from several threads. `reindex` builds a new index while
+`ask` keeps using the old one, then swaps them in one assignment.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from index.answerer import Answerer, Scorer
+from index.config import Config
+from index.embedder import Embedder, make_embedder
+from index.models import Answer, ReindexReport
+from index.retriever import make_query
+from index.store import (
+    BuildSettings,
+    IndexMissing,
+    IndexStale,
+    LoadedIndex,
+    build_index,
+    check_fresh,
+    load_index,
+    read_manifest,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class Engine:
+    """Answers questions about the corpus named in the config. The constructor is cheap."""
+
+    def __init__(self, config: Config, embedder: Embedder | None = None) -> None:
+        self.config = config
+        self.embedder = embedder or make_embedder(config.model.name, config.model.batch_size, config.model.threads)
+        self._answerer: Answerer | None = None
+        self._warm_lock = threading.Lock()
+        self._build_lock = threading.Lock()
+
+    @property
+    def build_settings(self) -> BuildSettings:
+        return BuildSettings(self.config.corpus_dir, self.config.corpus_glob, self.embedder.name, self.config.retrieval.max_passage_chars)
+
+    @property
+    def index(self) -> LoadedIndex:
+        return self._ready().index
+
+    def warm_up(self, progress: bool = False) -> None:
+        """Load the model and the index (building it if missing or stale). Idempotent."""
+        self._ready(progress)
+
+    def ask(self, question: str) -> Answer:
+        """Answer one question (already cleaned by the caller)."""
+        answerer = self._ready()
+        vector = self.embedder.embed([question])[0]
+        return answerer.answer(make_query(question, vector))
+
+    def build(self, progress: bool = False) -> ReindexReport:
+        """Build the index now (reusing unchanged embeddings) and start answering from it."""
+        with self._build_lock:
+            started = time.perf_counter()
+            self.embedder.warm_up()
+            index = build_index(self.config.index_path, self.build_settings, self.embedder, progress)
+            self._install(index)
+            m = index.manifest
+            return ReindexReport(
+                articles=m["articles"], passages=m["passages"], reused_embeddings=m["reused_embeddings"],
+                seconds=time.perf_counter() - started,
+                skipped=tuple(f"{name}: {why}" for name, why in sorted(m.get("skipped", {}).items())),
+            )
+
+    reindex = build  # the name the chat command core uses
+
+    def _ready(self, progress: bool = False) -> Answerer:
+        answerer = self._answerer
+        if answerer is not None:
+            return answerer
+        with self._warm_lock:
+            if self._answerer is None:
+                self.embedder.warm_up()
+                self._install(self._load_or_build(progress))
+            assert self._answerer is not None
+            return self._answerer
+
+    def _load_or_build(self, progress: bool) -> LoadedIndex:
+        path = self.config.index_path
+        try:
+            check_fresh(read_manifest(path), self.build_settings)
+        except IndexMissing:
+            logger.info("no index in %s yet; building it", path)
+            return self._build_index(progress)
+        except IndexStale as e:
+            if self.config.on_stale_index == "refuse":
+                raise IndexStale(f"{e}; run `racebot index` to rebuild it (index.on_stale is 'refuse')") from None
+            logger.info("%s; rebuilding the index", e)
+            return self._build_index(progress)
+        return load_index(path)
+
+    def _build_index(self, progress: bool) -> LoadedIndex:
+        with self._build_lock:
+            return build_index(self.config.index_path, self.build_settings, self.embedder, progress)
+
+    def _install(self, index: LoadedIndex) -> None:
+        a = self.config.answer
+        answerer = Answerer(index, Scorer.load(), self.config.retrieval.top_k, self.config.retrieval.rrf_k,
+                            a.min_confidence, a.max_sentences, a.max_citations)
+        answerer.warm_up()
+        self._answerer = answerer  # one assignment: readers see the old or the new, never a mix

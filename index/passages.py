@@ -1,0 +1,68 @@
+"""Turn an `Article` into retrievable `Passage`s of clean sentences with offsets."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+from index.articles import body_start, title_span
+from index.boilerplate import is_boilerplate_paragraph, is_boilerplate_sentence
+from index.models import Article, Passage, Sentence
+from index.splitter import paragraph_spans, sentence_spans
+
+
+def content_hash(*parts: str) -> str:
+    """A stable id for text content (never Python's salted `hash()`)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()[:24]
+
+
+def split_article(article: Article, max_chars: int = 1200) -> list[Passage]:
+    """Passages of consecutive kept sentences from one paragraph, each under `max_chars`.
+
+    Boilerplate paragraphs and sentences are left out; a passage never spans a
+    removed sentence, so `article.text[p.start:p.end]` is exactly `p.text`.
+    """
+    text = article.text
+    skip = title_span(article)
+    paragraphs = [
+        (s, e) for s, e in paragraph_spans(text) if e > body_start(text) and (skip is None or s >= skip[1])
+    ]
+    paragraphs = [(max(s, body_start(text)), e) for s, e in paragraphs]
+    repeats = Counter(" ".join(text[s:e].split()) for s, e in paragraphs)
+    passages: list[Passage] = []
+    for p_start, p_end in paragraphs:
+        if is_boilerplate_paragraph(text[p_start:p_end], repeats[" ".join(text[p_start:p_end].split())]):
+            continue
+        run: list[tuple[int, int]] = []
+        for s, e in sentence_spans(text, p_start, p_end):
+            if is_boilerplate_sentence(text[s:e]):
+                passages += _chunk(article, run, max_chars)
+                run = []
+            else:
+                run.append((s, e))
+        passages += _chunk(article, run, max_chars)
+    return passages
+
+
+def _chunk(article: Article, spans: list[tuple[int, int]], max_chars: int) -> list[Passage]:
+    groups: list[list[tuple[int, int]]] = []
+    for span in spans:
+        if groups and span[1] - groups[-1][0][0] <= max_chars:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    return [make_passage(article, group) for group in groups]
+
+
+def make_passage(article: Article, spans: list[tuple[int, int]]) -> Passage:
+    start, end = spans[0][0], spans[-1][1]
+    text = article.text[start:end]
+    passage_id = content_hash(article.source, str(start), text)
+    sentences = tuple(
+        Sentence(article.source, s, e, article.text[s:e], passage_id, i) for i, (s, e) in enumerate(spans)
+    )
+    return Passage(passage_id, article.source, article.title, start, end, text, sentences)

@@ -1,0 +1,60 @@
+"""Hybrid passage retrieval: dense (FAISS) and lexical (bm25s) fused by reciprocal rank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.models import Hit
+from index.store import LoadedIndex
+from index.text import tokenize
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question prepared once for retrieval and sentence scoring."""
+
+    text: str
+    tokens: tuple[str, ...]
+    vector: np.ndarray  # normalised embedding, shape (dimension,)
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Fused passage hits plus the raw per-passage scores the answerer uses as features."""
+
+    hits: list[Hit]
+    dense: np.ndarray  # cosine of every passage
+    lexical: np.ndarray  # bm25 score of every passage
+
+
+def lexical_scores(bm25, tokens: tuple[str, ...], size: int) -> np.ndarray:
+    """bm25s scores for every document; zeros when no query token is in the vocabulary."""
+    known = [t for t in tokens if t in bm25.vocab_dict]
+    if not known:
+        return np.zeros(size, dtype=np.float32)
+    return np.asarray(bm25.get_scores(known), dtype=np.float32)
+
+
+def retrieve(index: LoadedIndex, query: Query, top_k: int = 5, rrf_k: int = 60) -> Retrieval:
+    """The `top_k` passages by reciprocal rank fusion of dense and BM25 rankings."""
+    n = len(index.passages)
+    dense = np.full(n, -1.0, dtype=np.float32)
+    scores, rows = index.passage_faiss.search(query.vector.reshape(1, -1), n)
+    dense[rows[0][rows[0] >= 0]] = scores[0][rows[0] >= 0]
+    lexical = lexical_scores(index.bm25_passages, query.tokens, n)
+    fused = _rrf(dense, rrf_k) + (_rrf(lexical, rrf_k) if lexical.any() else 0.0)
+    order = np.argsort(-fused, kind="stable")[:top_k]
+    hits = [Hit(index.passages[i], float(fused[i]), rank) for rank, i in enumerate(order)]
+    return Retrieval(hits, dense, lexical)
+
+
+def _rrf(scores: np.ndarray, k: int) -> np.ndarray:
+    ranks = np.empty(len(scores), dtype=np.float32)
+    ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+    return 1.0 / (k + ranks)
+
+
+def make_query(text: str, vector: np.ndarray) -> Query:
+    return Query(text, tuple(tokenize(text)), np.ascontiguousarray(vector, dtype=np.float32))
