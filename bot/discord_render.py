@@ -133,11 +133,11 @@ def render_source(n: int, c: Citation) -> list[Outgoing]:
     """The passage behind citation `n`, with the quoted span in bold when it fits in one embed."""
     offset = c.start - c.passage_start
     text = c.passage_text
-    plain = escape(text)
-    body = plain
-    if 0 <= offset and text[offset : offset + len(c.quote)] == c.quote and c.quote:
-        before, after = text[:offset], text[offset + len(c.quote) :]
-        marked = f"{escape(before)}**{escape(c.quote)}**{escape(after)}"
+    body = escape(text)
+    end = offset + len(c.quote)
+    if c.quote and offset >= 0 and text[offset:end] == c.quote:
+        # Mark the span with private-use characters so escaping sees the passage as one text.
+        marked = escape(f"{text[:offset]}\ue000{c.quote}\ue000{text[end:]}").replace("\ue000", "**")
         if utf16_len(marked) <= DESCRIPTION_LIMIT:
             body = marked  # a split could separate the ** markers, so only bold a single part
     footer = f"{c.source}, characters {c.passage_start}–{c.passage_end}"
