@@ -1,9 +1,88 @@
-"""Shared set-up for the Discord tests."""
+"""Fixtures for the Discord tests: the real engine on the seed articles, and a bot connected to a fake Discord."""
 
+from __future__ import annotations
+
+import asyncio
+import contextlib
 import warnings
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 # discord.py imports the standard `audioop` module (voice support), deprecated since Python 3.11;
 # the suite turns warnings into errors, so import discord once here with that one warning silenced.
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="'audioop' is deprecated", category=DeprecationWarning)
     import discord  # noqa: F401
+
+from fake_discord import FakeDiscord, connected_bot  # noqa: E402
+
+from bot.core import AnswerEngine, CommandCore  # noqa: E402
+from bot.discord_front import RaceBot, build_bot  # noqa: E402
+from index.config import AdminSettings, BotSettings, Config, parse_config  # noqa: E402
+from index.engine import Engine  # noqa: E402
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+@pytest.fixture(scope="session")
+def discord_config(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    """The seed articles with the fast deterministic stand-in embedder and an index in a temp folder."""
+    index_dir = tmp_path_factory.mktemp("discord-index")
+    data = {"corpus": {"dir": str(SEEDS)}, "index": {"dir": str(index_dir)}, "model": {"name": "hash"}}
+    return parse_config(data, index_dir)
+
+
+@pytest.fixture(scope="session")
+def discord_engine(discord_config: Config) -> Engine:
+    engine = Engine(discord_config)
+    engine.warm_up()
+    return engine
+
+
+@dataclass
+class DiscordSession:
+    fake: FakeDiscord
+    bot: RaceBot
+    core: CommandCore
+
+
+SessionFactory = Callable[..., contextlib.AbstractAsyncContextManager[DiscordSession]]
+
+
+@pytest.fixture
+def discord_session(monkeypatch: pytest.MonkeyPatch, discord_engine: Engine) -> SessionFactory:
+    """`async with discord_session(...) as s:` starts a fake Discord and connects a real RaceBot to it.
+
+    Defaults: the shared real engine, no cooldown, the fake's "Bot admin" role listed in
+    `bot.admins.role_ids`. Keyword arguments: `engine`, `cooldown`, `sync_commands`, and
+    `heartbeat_interval_ms` for the fake.
+    """
+
+    @contextlib.asynccontextmanager
+    async def session(
+        engine: AnswerEngine | None = None,
+        *,
+        cooldown: float = 0.0,
+        sync_commands: bool = False,
+        **fake_options: Any,
+    ) -> AsyncIterator[DiscordSession]:
+        fake = FakeDiscord(**fake_options)
+        await fake.start()
+        try:
+            fake.point_discord_py_here(monkeypatch)
+            admins = AdminSettings(role_ids=(str(fake.bot_admin_role_id),))
+            core = CommandCore(engine or discord_engine, BotSettings(cooldown_seconds=cooldown, admins=admins))
+            bot = build_bot(core, sync_commands=sync_commands, guild_ready_timeout=0.05)
+            async with connected_bot(fake, bot):
+                try:
+                    yield DiscordSession(fake, bot, core)
+                finally:  # a reindex still running would report to a closed bot
+                    await asyncio.to_thread(core.wait_for_reindex, 10)
+        finally:
+            await fake.close()
+
+    return session
