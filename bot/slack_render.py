@@ -155,10 +155,11 @@ def render_reply(reply: Reply, source_hint: str, question: str | None = None, ex
     shown above answers that arrive without the question next to them (slash
     commands); `extra_help` is appended to the help text.
     """
-    layout = _Layout(reserved=1)
+    answer = reply.answer
+    hint = answer is not None and bool(answer.citations)
+    layout = _Layout(reserved=1 if hint else 0)
     if question and reply.kind in (ReplyKind.ANSWER, ReplyKind.ABSTAIN):
         layout.add(_context(f"Question: {escape(question[:500])}"))
-    answer = reply.answer
     if reply.kind is ReplyKind.ANSWER and answer is not None and answer.text is not None:
         layout.add_text(f"“{answer.text}” [1]", as_quote=True)
         _add_lines(layout, [citation_line(c) for c in answer.citations])
@@ -173,7 +174,7 @@ def render_reply(reply: Reply, source_hint: str, question: str | None = None, ex
     else:
         layout.add_text(reply.text + (f"\n{extra_help}" if extra_help and reply.kind is ReplyKind.HELP else ""))
     layout.reserved = 0
-    if answer is not None and answer.citations:
+    if hint:
         layout.add(_context(escape(source_hint)))
     return SlackMessage(text=_fallback(reply.text), blocks=layout.blocks)
 

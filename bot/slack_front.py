@@ -1,0 +1,113 @@
+"""`racebot slack`: start the Slack front end in Socket Mode or HTTP mode.
+
+Socket Mode when `SLACK_APP_TOKEN` is set (the bot dials out; no public URL
+needed), otherwise HTTP mode: a threaded WSGI server serving bolt's WSGI
+adapter at `/slack/events`, checking every request against
+`SLACK_SIGNING_SECRET`. `SLACK_BOT_TOKEN` is needed in both. The model and
+the index are loaded before the bot connects, never per question.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socketserver
+import sys
+from collections.abc import Mapping
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+
+from bot.core import CommandCore
+from bot.slack_app import SlackFront
+from index.config import Config
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+_WHERE = {
+    "SLACK_BOT_TOKEN": "set it to the app's Bot User OAuth Token (xoxb-…, under OAuth & Permissions)",
+    "SLACK_SIGNING_SECRET": (
+        "HTTP mode needs the app's Signing Secret (under Basic Information), "
+        "or set SLACK_APP_TOKEN (xapp-…) to use Socket Mode instead"
+    ),
+}
+
+
+class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True  # a slow client must not keep the process alive at shutdown
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's signature
+        logger.debug("%s %s", self.address_string(), format % args)
+
+
+def serve_http(front: SlackFront, host: str = "0.0.0.0", port: int = 3000) -> WSGIServer:
+    """A threaded HTTP server answering Slack's requests at `/slack/events` (not started yet).
+
+    Call `serve_forever()` on it (tests do so in a thread), then `shutdown()`
+    and `server_close()`.
+    """
+    if not front.signing_secret:
+        raise ValueError("HTTP mode needs the signing secret: build SlackFront with signing_secret=...")
+    handler = SlackRequestHandler(front.app, path=EVENTS_PATH)
+    return make_server(host, port, handler, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+
+
+def required_env(env: Mapping[str, str]) -> tuple[dict[str, str], str | None]:
+    """The Slack variables the chosen mode needs, or the name of the first missing one."""
+    names = ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN" if env.get("SLACK_APP_TOKEN") else "SLACK_SIGNING_SECRET"]
+    for name in names:
+        if not env.get(name, "").strip():
+            return {}, name
+    return {name: env[name].strip() for name in names}, None
+
+
+def run_slack(config: Config, port: int = 3000, env: Mapping[str, str] | None = None) -> int:
+    """Run the Slack bot until interrupted; returns the process exit code.
+
+    A missing variable is reported on one line of stderr, naming it, with
+    exit code 2, before anything heavy is loaded.
+    """
+    values, missing = required_env(os.environ if env is None else env)
+    if missing is not None:
+        sys.stderr.write(f"error: {missing} is not set; {_WHERE[missing]}.\n")
+        return 2
+    socket_mode = "SLACK_APP_TOKEN" in values
+
+    from index.engine import Engine  # the heavy import only once the settings are known to be usable
+
+    engine = Engine(config)
+    engine.warm_up()
+    core = CommandCore(engine, config.bot)
+    try:
+        front = SlackFront(
+            core,
+            config,
+            client=WebClient(token=values["SLACK_BOT_TOKEN"]),
+            signing_secret=values.get("SLACK_SIGNING_SECRET"),
+        )
+    except BoltError as e:  # auth.test refused the token
+        sys.stderr.write(f"error: Slack did not accept SLACK_BOT_TOKEN: {e}\n")
+        return 2
+    try:
+        if socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            logger.info("connecting to Slack in Socket Mode")
+            SocketModeHandler(front.app, values["SLACK_APP_TOKEN"]).start()
+        else:
+            server = serve_http(front, port=port)
+            logger.info("serving Slack events on http://0.0.0.0:%d%s", server.server_port, EVENTS_PATH)
+            try:
+                server.serve_forever()
+            finally:
+                server.server_close()
+    except KeyboardInterrupt:
+        logger.info("stopping the Slack bot")
+    finally:
+        front.close()
+    return 0
