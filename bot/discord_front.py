@@ -31,6 +31,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -49,6 +50,7 @@ INVITE_PERMISSIONS = discord.Permissions(
     read_message_history=True,
 )
 INVITE_SCOPES = ("bot", "applications.commands")
+CLOSE_REASONS = {4004: ": authentication failed; was the token reset?", 4013: ": invalid intents"}
 SLASH_QUESTION_MAX = 6000  # Discord's longest string option; the core applies the configured limit
 
 
@@ -237,9 +239,9 @@ def _default_engine(config: Config) -> AnswerEngine:
     return Engine(config)
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = 2) -> int:
     sys.stderr.write(f"racebot: {message}\n")
-    return 2
+    return code
 
 
 def run_discord(
@@ -251,8 +253,9 @@ def run_discord(
     """Run the Discord bot until interrupted; returns the process exit code.
 
     Reads the token from `DISCORD_TOKEN`, loads the model and index before
-    connecting, and reports a missing or rejected token in one line (exit 2).
-    `sync_commands` registers the slash commands first.
+    connecting, and reports a missing or rejected token in one line (exit 2);
+    an unreachable Discord or a connection Discord closes for good is one line
+    too (exit 1). `sync_commands` registers the slash commands first.
     """
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     if not token:
@@ -275,6 +278,13 @@ def run_discord(
         )
     except discord.PrivilegedIntentsRequired:
         return _fail("Discord refused the Message Content intent; turn it on under Bot → Privileged Gateway Intents.")
+    except discord.HTTPException as e:
+        return _fail(f"Discord answered HTTP {e.status} while starting the bot; try again later.", 1)
+    except (aiohttp.ClientError, OSError) as e:
+        return _fail(f"cannot reach Discord ({e.__class__.__name__}); check the network connection.", 1)
+    except discord.ConnectionClosed as e:  # e.g. 4004 when the token is reset while running
+        why = CLOSE_REASONS.get(e.code or 0, "")
+        return _fail(f"Discord closed the connection (code {e.code}{why}).", 1)
     except KeyboardInterrupt:
         logger.info("stopped")
     return 0

@@ -28,17 +28,39 @@ from index.engine import Engine  # noqa: E402
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
-@pytest.fixture(scope="session")
-def discord_config(tmp_path_factory: pytest.TempPathFactory) -> Config:
-    """The seed articles with the fast deterministic stand-in embedder and an index in a temp folder."""
-    index_dir = tmp_path_factory.mktemp("discord-index")
-    data = {"corpus": {"dir": str(SEEDS)}, "index": {"dir": str(index_dir)}, "model": {"name": "hash"}}
+def seed_config(index_dir: Path, min_confidence: float) -> Config:
+    """The seed articles, the fast deterministic stand-in embedder, an index in `index_dir`.
+
+    `min_confidence` decides abstentions in these tests (0: always answer, 1: always abstain),
+    so they exercise the front end whatever the engine's tuning for the real model.
+    """
+    data = {
+        "corpus": {"dir": str(SEEDS)},
+        "index": {"dir": str(index_dir)},
+        "model": {"name": "hash"},
+        "answer": {"min_confidence": min_confidence},
+    }
     return parse_config(data, index_dir)
 
 
+@pytest.fixture
+def discord_config(tmp_path: Path) -> Config:
+    """A config for the seed articles with its own empty index folder."""
+    return seed_config(tmp_path / "index", min_confidence=0.0)
+
+
 @pytest.fixture(scope="session")
-def discord_engine(discord_config: Config) -> Engine:
-    engine = Engine(discord_config)
+def discord_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The real engine on the seed articles, configured to always answer."""
+    engine = Engine(seed_config(tmp_path_factory.mktemp("discord-index"), min_confidence=0.0))
+    engine.warm_up()
+    return engine
+
+
+@pytest.fixture(scope="session")
+def discord_abstaining_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The real engine on the seed articles, configured so that nothing is confident enough."""
+    engine = Engine(seed_config(tmp_path_factory.mktemp("discord-index"), min_confidence=1.0))
     engine.warm_up()
     return engine
 

@@ -13,10 +13,11 @@ import asyncio
 import contextlib
 import itertools
 import json
+import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 import pytest
@@ -25,6 +26,7 @@ from aiohttp import WSMsgType, web
 
 DISCORD_EPOCH_MS = 1420070400000
 ADMINISTRATOR = 1 << 3
+T = TypeVar("T")
 EVERYDAY_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 38)
 
 
@@ -112,12 +114,14 @@ class FakeDiscord:
         self._sockets: list[web.WebSocketResponse] = []
         self._seq = 0
         self._changed: asyncio.Condition | None = None
+        self._identified: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
 
     # -- lifecycle ---------------------------------------------------------------
     async def start(self) -> None:
         self._changed = asyncio.Condition()
+        self._identified = asyncio.Event()
         app = web.Application()
         app.router.add_get("/gateway/", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
@@ -182,6 +186,16 @@ class FakeDiscord:
 
         found = await self.wait_for(is_reply, count, timeout)
         return [r.json for r in found]
+
+    async def wait_identified(self, timeout: float = 10.0) -> None:
+        """Until a client has identified and been sent READY and GUILD_CREATE."""
+        assert self._identified is not None
+        await asyncio.wait_for(self._identified.wait(), timeout)
+
+    async def disconnect(self, code: int, reason: bytes = b"") -> None:
+        """Close every gateway connection with a close code, as Discord does (4004: token reset)."""
+        for ws in list(self._sockets):
+            await ws.close(code=code, message=reason)
 
     # -- events -----------------------------------------------------------------------
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
@@ -395,6 +409,8 @@ class FakeDiscord:
         }
         await ws.send_str(json.dumps({"op": 0, "t": "READY", "s": self._seq, "d": ready}))
         await self.dispatch("GUILD_CREATE", self._guild())
+        assert self._identified is not None
+        self._identified.set()
 
     # -- REST -------------------------------------------------------------------------------
     async def _rest(self, request: web.Request) -> web.Response:
@@ -494,3 +510,28 @@ async def connected_bot(
         finally:
             await bot.close()
             await asyncio.wait_for(connection, 10)
+
+
+@contextlib.contextmanager
+def serving_in_thread(fake: FakeDiscord) -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
+    """Run the fake on its own event loop in a thread, for code that calls `asyncio.run` itself.
+
+    Yields `call`, which runs one of the fake's coroutines on that loop and returns its result.
+    """
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="fake-discord", daemon=True)
+    thread.start()
+
+    def call(coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, loop).result(15)
+
+    try:
+        call(fake.start())
+        try:
+            yield call
+        finally:
+            call(fake.close())
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()

@@ -13,8 +13,6 @@ import threading
 import time
 from typing import Any
 
-import pytest
-
 import bot.discord_front
 from bot.discord_front import bot_intents
 from bot.discord_render import CONTENT_LIMIT, DESCRIPTION_LIMIT, escape, render_reply
@@ -22,30 +20,7 @@ from index.engine import Engine
 from index.models import Answer, Citation, ReindexReport
 
 NO_PINGS = {"parse": []}
-# The engine's tuning may change which of these it answers; tests pick one it answers
-# (or, for abstentions, one it does not) so they test the front end, not the tuning.
-CANDIDATES = [
-    "Who won the election in Georgia?",
-    "Who is Karen Handel?",
-    "Which district is the special election in?",
-    "How old is Ossoff?",
-    "Who is Jon Ossoff?",
-    "How much money did Ossoff raise?",
-]
-NONSENSE = ["xyzzy plugh frobnicate?", "qwv zzkj brrtx?"]
-
-
-def pick(engine: Engine, questions: list[str], answered: bool) -> str:
-    for q in questions:
-        if engine.ask(q).abstained != answered:
-            return q
-    raise AssertionError(f"the engine {'abstains on' if answered else 'answers'} all of {questions}")
-
-
-@pytest.fixture(scope="module")
-def question(discord_engine: Engine) -> str:
-    """A question the engine answers (not an abstention)."""
-    return pick(discord_engine, CANDIDATES, answered=True)
+QUESTION = "Who is Jon Ossoff?"
 
 
 def descriptions(body: dict[str, Any]) -> str:
@@ -121,15 +96,13 @@ def test_the_bot_identifies_with_the_intents_it_documents(discord_session):
     asyncio.run(main())
 
 
-def test_ask_replies_to_the_question_with_the_verbatim_answer_and_its_citations(
-    discord_session, discord_engine, question
-):
-    expected = discord_engine.ask(question)
-    assert expected.citations
+def test_ask_replies_to_the_question_with_the_verbatim_answer_and_its_citations(discord_session, discord_engine):
+    expected = discord_engine.ask(QUESTION)
+    assert not expected.abstained and expected.citations
 
     async def main():
         async with discord_session() as s:
-            question_id = await s.fake.say(s.fake.member, f"!ask {question}")
+            question_id = await s.fake.say(s.fake.member, f"!ask {QUESTION}")
             (body,) = await s.fake.replies_to(question_id)
             assert body["message_reference"]["message_id"] == question_id
             assert body["message_reference"]["fail_if_not_exists"] is False
@@ -144,13 +117,13 @@ def test_ask_replies_to_the_question_with_the_verbatim_answer_and_its_citations(
     asyncio.run(main())
 
 
-def test_a_question_the_articles_do_not_answer_gets_the_closest_sources(discord_session, discord_engine):
-    nonsense = pick(discord_engine, NONSENSE, answered=False)
-    expected = discord_engine.ask(nonsense)
+def test_a_question_the_articles_do_not_answer_gets_the_closest_sources(discord_session, discord_abstaining_engine):
+    expected = discord_abstaining_engine.ask(QUESTION)
+    assert expected.abstained and expected.citations
 
     async def main():
-        async with discord_session() as s:
-            question_id = await s.fake.say(s.fake.member, f"!ask {nonsense}")
+        async with discord_session(discord_abstaining_engine) as s:
+            question_id = await s.fake.say(s.fake.member, f"!ask {QUESTION}")
             (body,) = await s.fake.replies_to(question_id)
             embed = body["embeds"][0]
             assert embed["title"] == "The articles don't say."
@@ -160,17 +133,15 @@ def test_a_question_the_articles_do_not_answer_gets_the_closest_sources(discord_
     asyncio.run(main())
 
 
-def test_source_shows_the_passage_behind_a_citation_of_the_last_answer_in_that_channel(
-    discord_session, discord_engine, question
-):
-    cited = discord_engine.ask(question).citations
+def test_source_shows_the_passage_behind_a_citation_of_the_last_answer_in_that_channel(discord_session, discord_engine):
+    cited = discord_engine.ask(QUESTION).citations
 
     async def main():
         async with discord_session() as s:
             fake = s.fake
             nothing_yet = await fake.say(fake.member, "!source")
             assert (await fake.replies_to(nothing_yet))[0]["content"].startswith("There is no answer here yet.")
-            await fake.replies_to(await fake.say(fake.member, f"!ask {question}"))
+            await fake.replies_to(await fake.say(fake.member, f"!ask {QUESTION}"))
 
             (first,) = await fake.replies_to(await fake.say(fake.member2, "!source"))
             embed = first["embeds"][0]
@@ -191,10 +162,10 @@ def test_source_shows_the_passage_behind_a_citation_of_the_last_answer_in_that_c
     asyncio.run(main())
 
 
-def test_a_question_in_a_thread_is_answered_in_that_thread(discord_session, question):
+def test_a_question_in_a_thread_is_answered_in_that_thread(discord_session):
     async def main():
         async with discord_session() as s:
-            question_id = await s.fake.say(s.fake.member, f"!ask {question}", channel_id=s.fake.thread_id)
+            question_id = await s.fake.say(s.fake.member, f"!ask {QUESTION}", channel_id=s.fake.thread_id)
             await s.fake.replies_to(question_id)
             assert [r.path for r in s.fake.posts()] == [f"/channels/{s.fake.thread_id}/messages"]
 
@@ -226,12 +197,12 @@ def test_ordinary_chat_is_ignored(discord_session):
     asyncio.run(main())
 
 
-def test_other_bots_and_the_bot_itself_are_ignored(discord_session, question):
+def test_other_bots_and_the_bot_itself_are_ignored(discord_session):
     async def main():
         async with discord_session() as s:
-            await s.fake.say(s.fake.other_bot, f"!ask {question}")
-            await s.fake.say(s.fake.bot_user, f"!ask {question}")
-            human = await s.fake.say(s.fake.member, f"!ask {question}")
+            await s.fake.say(s.fake.other_bot, f"!ask {QUESTION}")
+            await s.fake.say(s.fake.bot_user, f"!ask {QUESTION}")
+            human = await s.fake.say(s.fake.member, f"!ask {QUESTION}")
             await s.fake.replies_to(human)
             await asyncio.sleep(0.2)  # time enough for a reply the bot should not send
             assert len(s.fake.posts()) == 1
@@ -249,7 +220,7 @@ def test_reindex_is_refused_politely_for_a_plain_member(discord_session):
     asyncio.run(main())
 
 
-def test_reindex_runs_for_the_admin_role_while_questions_are_still_answered(discord_session, discord_engine, question):
+def test_reindex_runs_for_the_admin_role_while_questions_are_still_answered(discord_session, discord_engine):
     engine = GatedEngine(discord_engine)
 
     async def main():
@@ -260,7 +231,7 @@ def test_reindex_runs_for_the_admin_role_while_questions_are_still_answered(disc
             assert started["content"].startswith("Rebuilding the index in the background")
             assert await asyncio.to_thread(engine.started.wait, 5)
 
-            (answer,) = await fake.replies_to(await fake.say(fake.member, f"!ask {question}"))
+            (answer,) = await fake.replies_to(await fake.say(fake.member, f"!ask {QUESTION}"))
             assert "**[1]**" in descriptions(answer), "questions are answered from the old index meanwhile"
             # Administrator permission counts as admin too; a second run is not started.
             (again,) = await fake.replies_to(await fake.say(fake.admin, "!reindex"))
@@ -275,7 +246,7 @@ def test_reindex_runs_for_the_admin_role_while_questions_are_still_answered(disc
     asyncio.run(main())
 
 
-def test_a_failed_reindex_is_reported_and_the_old_index_stays_in_use(discord_session, discord_engine, question):
+def test_a_failed_reindex_is_reported_and_the_old_index_stays_in_use(discord_session, discord_engine):
     engine = GatedEngine(discord_engine, fail=True)
     engine.release.set()
 
@@ -286,25 +257,25 @@ def test_a_failed_reindex_is_reported_and_the_old_index_stays_in_use(discord_ses
             assert failed["content"].startswith("Reindex failed: an internal error (incident ")
             assert failed["content"].endswith("The previous index is still in use.")
             assert "disk full" not in failed["content"]
-            (answer,) = await s.fake.replies_to(await s.fake.say(s.fake.member, f"!ask {question}"))
+            (answer,) = await s.fake.replies_to(await s.fake.say(s.fake.member, f"!ask {QUESTION}"))
             assert "**[1]**" in descriptions(answer)
 
     asyncio.run(main())
 
 
-def test_a_user_asking_too_fast_is_told_to_wait(discord_session, question):
+def test_a_user_asking_too_fast_is_told_to_wait(discord_session):
     async def main():
         async with discord_session(cooldown=60) as s:
-            await s.fake.replies_to(await s.fake.say(s.fake.member, f"!ask {question}"))
+            await s.fake.replies_to(await s.fake.say(s.fake.member, f"!ask {QUESTION}"))
             (wait,) = await s.fake.replies_to(await s.fake.say(s.fake.member, "!ask and another?"))
             assert wait["content"].startswith("Easy there — you can ask again in ")
-            (other,) = await s.fake.replies_to(await s.fake.say(s.fake.member2, f"!ask {question}"))
+            (other,) = await s.fake.replies_to(await s.fake.say(s.fake.member2, f"!ask {QUESTION}"))
             assert other["embeds"], "the cooldown is per user"
 
     asyncio.run(main())
 
 
-def test_a_slow_answer_delays_neither_another_users_reply_nor_the_heartbeat(discord_session, discord_engine, question):
+def test_a_slow_answer_delays_neither_another_users_reply_nor_the_heartbeat(discord_session, discord_engine):
     delay = 1.5
 
     async def main():
@@ -313,7 +284,7 @@ def test_a_slow_answer_delays_neither_another_users_reply_nor_the_heartbeat(disc
             asked = time.monotonic()
             slow_id = await fake.say(fake.member, "!ask a slow question about Ossoff?")
             await asyncio.sleep(0.05)
-            fast_id = await fake.say(fake.member2, f"!ask {question}")
+            fast_id = await fake.say(fake.member2, f"!ask {QUESTION}")
             await fake.replies_to(fast_id)
             fast_done = time.monotonic()
             await fake.replies_to(slow_id)
@@ -326,10 +297,10 @@ def test_a_slow_answer_delays_neither_another_users_reply_nor_the_heartbeat(disc
     asyncio.run(main())
 
 
-def test_an_engine_failure_gets_an_apology_with_an_incident_id(discord_session, caplog, question):
+def test_an_engine_failure_gets_an_apology_with_an_incident_id(discord_session, caplog):
     async def main():
         async with discord_session(BrokenEngine()) as s:
-            (body,) = await s.fake.replies_to(await s.fake.say(s.fake.member, f"!ask {question}"))
+            (body,) = await s.fake.replies_to(await s.fake.say(s.fake.member, f"!ask {QUESTION}"))
             return body
 
     with caplog.at_level(logging.ERROR):
@@ -342,7 +313,7 @@ def test_an_engine_failure_gets_an_apology_with_an_incident_id(discord_session, 
 
 
 def test_an_unexpected_error_in_the_adapter_gets_an_apology_and_a_logged_traceback(
-    discord_session, monkeypatch, caplog, question
+    discord_session, monkeypatch, caplog
 ):
     def render_fails_for_answers(reply, prefix):
         if reply.answer is not None:
@@ -353,7 +324,7 @@ def test_an_unexpected_error_in_the_adapter_gets_an_apology_and_a_logged_traceba
 
     async def main():
         async with discord_session() as s:
-            (body,) = await s.fake.replies_to(await s.fake.say(s.fake.member, f"!ask {question}"))
+            (body,) = await s.fake.replies_to(await s.fake.say(s.fake.member, f"!ask {QUESTION}"))
             return body
 
     with caplog.at_level(logging.ERROR, logger="bot.discord_front"):
@@ -365,13 +336,13 @@ def test_an_unexpected_error_in_the_adapter_gets_an_apology_and_a_logged_traceba
     assert record.exc_info is not None and record.exc_info[0] is KeyError
 
 
-def test_a_long_answer_is_split_at_sentences_within_discord_limits(discord_session, question):
+def test_a_long_answer_is_split_at_sentences_within_discord_limits(discord_session):
     sentence = "The count in Cobb County took longer than anyone expected that night. "
     quote = (sentence * 120).strip()  # about 8,500 characters
 
     async def main():
         async with discord_session(FixedEngine(quote)) as s:
-            question_id = await s.fake.say(s.fake.member, f"!ask {question}")
+            question_id = await s.fake.say(s.fake.member, f"!ask {QUESTION}")
             await s.fake.replies_to(question_id)
             await s.fake.wait_for(lambda r: r in s.fake.posts(), count=3)
             await asyncio.sleep(0.1)
@@ -387,12 +358,12 @@ def test_a_long_answer_is_split_at_sentences_within_discord_limits(discord_sessi
     assert all(b["allowed_mentions"] == NO_PINGS for b in bodies)
 
 
-def test_a_quote_mentioning_everyone_pings_nobody(discord_session, question):
+def test_a_quote_mentioning_everyone_pings_nobody(discord_session):
     quote = "@everyone was told to vote, said <@1100000000000000044> and <@&1100000000000000032>."
 
     async def main():
         async with discord_session(FixedEngine(quote)) as s:
-            (body,) = await s.fake.replies_to(await s.fake.say(s.fake.member, f"!ask {question}"))
+            (body,) = await s.fake.replies_to(await s.fake.say(s.fake.member, f"!ask {QUESTION}"))
             return body
 
     body = asyncio.run(main())
@@ -400,13 +371,13 @@ def test_a_quote_mentioning_everyone_pings_nobody(discord_session, question):
     assert body["allowed_mentions"] == NO_PINGS
 
 
-def test_without_embed_links_the_answer_is_sent_as_plain_text(discord_session, discord_engine, question):
-    expected = discord_engine.ask(question)
+def test_without_embed_links_the_answer_is_sent_as_plain_text(discord_session, discord_engine):
+    expected = discord_engine.ask(QUESTION)
 
     async def main():
         async with discord_session() as s:
             s.fake.no_embed_channels.add(s.fake.channel_id)
-            question_id = await s.fake.say(s.fake.member, f"!ask {question}")
+            question_id = await s.fake.say(s.fake.member, f"!ask {QUESTION}")
             (refused, plain) = await s.fake.replies_to(question_id, count=2)
             assert refused["embeds"] and not plain.get("embeds")
             assert plain["content"].startswith(f"“{expected.text}” [1]")
@@ -417,7 +388,13 @@ def test_without_embed_links_the_answer_is_sent_as_plain_text(discord_session, d
 
 def test_reply_latency_through_the_fake_discord(discord_session, capsys):
     """Median time from MESSAGE_CREATE to the bot's reply arriving at the fake, over 20 questions."""
-    questions = (CANDIDATES * 4)[:20]
+    questions = [
+        "Who is Jon Ossoff?",
+        "Who won the election in Georgia?",
+        "How old is Ossoff?",
+        "How much money did Ossoff raise?",
+        "Who is Karen Handel?",
+    ] * 4
 
     async def main():
         async with discord_session() as s:

@@ -1,0 +1,106 @@
+"""`run_discord`: the token checks, loading before connecting, and one-line start-up errors."""
+
+from __future__ import annotations
+
+import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import discord
+import pytest
+from fake_discord import FakeDiscord, serving_in_thread
+
+from bot.discord_front import run_discord
+from index.config import Config
+from index.engine import Engine
+
+
+class RecordingEngineFactory:
+    """Builds the real engine and notes when it was warmed up."""
+
+    def __init__(self) -> None:
+        self.warmed_at: float | None = None
+
+    def __call__(self, config: Config) -> Engine:
+        engine = Engine(config)
+        warm_up = engine.warm_up
+
+        def recording_warm_up(*args, **kwargs):
+            warm_up(*args, **kwargs)
+            self.warmed_at = time.monotonic()
+
+        engine.warm_up = recording_warm_up  # type: ignore[method-assign]
+        return engine
+
+
+@pytest.mark.parametrize("value", [None, "", "   "])
+def test_a_missing_token_is_a_one_line_error_naming_the_variable(discord_config, monkeypatch, capsys, value):
+    if value is None:
+        monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    else:
+        monkeypatch.setenv("DISCORD_TOKEN", value)
+    factory = RecordingEngineFactory()
+    assert run_discord(discord_config, engine_factory=factory) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "DISCORD_TOKEN is not set" in err
+    assert factory.warmed_at is None, "no model is loaded for a bot that cannot start"
+
+
+def test_a_rejected_token_is_a_one_line_error_after_loading_the_engine(discord_config, monkeypatch, capsys):
+    fake = FakeDiscord()
+    factory = RecordingEngineFactory()
+    with serving_in_thread(fake):
+        fake.point_discord_py_here(monkeypatch)
+        monkeypatch.setenv("DISCORD_TOKEN", "not-the-token")
+        assert run_discord(discord_config, engine_factory=factory) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "racebot: Discord rejected the token in DISCORD_TOKEN (401 Unauthorized); reset it in the Developer Portal.\n"
+    )
+    (login,) = [r for r in fake.requests if r.path == "/users/@me"]
+    assert factory.warmed_at is not None and factory.warmed_at < login.at, "the index loads before connecting"
+
+
+def test_a_refused_message_content_intent_is_a_one_line_error(discord_config, monkeypatch, capsys):
+    fake = FakeDiscord()
+    fake.reject_intents = True
+    with serving_in_thread(fake):
+        fake.point_discord_py_here(monkeypatch)
+        monkeypatch.setenv("DISCORD_TOKEN", fake.token)
+        assert run_discord(discord_config, engine_factory=RecordingEngineFactory()) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Message Content intent" in err
+    assert fake.identifies, "the bot got as far as IDENTIFY"
+
+
+def test_the_bot_runs_syncs_commands_when_asked_and_answers_until_discord_closes_it(
+    discord_config, monkeypatch, capsys
+):
+    fake = FakeDiscord()
+    with serving_in_thread(fake) as call, ThreadPoolExecutor(1) as pool:
+        fake.point_discord_py_here(monkeypatch)
+        monkeypatch.setenv("DISCORD_TOKEN", f"  {fake.token}\n")  # pasted with whitespace
+        running = pool.submit(run_discord, discord_config, True, engine_factory=RecordingEngineFactory())
+        call(fake.wait_identified())
+        (put,) = [r for r in fake.requests if r.method == "PUT"]
+        assert {c["name"] for c in put.json} == {"ask", "source", "reindex", "help"}
+
+        question_id = call(fake.say(fake.member, "!ask Who is Jon Ossoff?"))
+        (reply,) = call(fake.replies_to(question_id))
+        assert "**[1]**" in reply["embeds"][0]["description"]
+
+        call(fake.disconnect(4004, b"Authentication failed."))
+        assert running.result(15) == 1
+    err = capsys.readouterr().err
+    assert err == "racebot: Discord closed the connection (code 4004: authentication failed; was the token reset?).\n"
+
+
+def test_an_unreachable_discord_is_a_one_line_error(discord_config, monkeypatch, capsys):
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{port}/api/v10")
+    monkeypatch.setenv("DISCORD_TOKEN", "some-token")
+    assert run_discord(discord_config, engine_factory=RecordingEngineFactory()) == 1
+    err = capsys.readouterr().err
+    assert err == "racebot: cannot reach Discord (ClientConnectorError); check the network connection.\n"
