@@ -138,11 +138,10 @@ class RaceBot(discord.Client):
         reference = message.to_reference(fail_if_not_exists=False)
 
         async def send(part: Outgoing, first: bool) -> None:
-            await message.channel.send(
-                content=part.content,
-                embed=part.embed,
-                reference=reference if first else None,  # type: ignore[arg-type]
-            )
+            if first:
+                await message.channel.send(reference=reference, **part.as_kwargs())
+            else:
+                await message.channel.send(**part.as_kwargs())
 
         await self._send_parts(reply, send, where=f"channel {message.channel.id}")
 
@@ -190,8 +189,7 @@ class RaceBot(discord.Client):
 
     async def _follow_up(self, interaction: discord.Interaction, reply: Reply) -> None:
         async def send(part: Outgoing, first: bool) -> None:
-            kwargs: dict[str, Any] = {"content": part.content} if part.content else {"embed": part.embed}
-            await interaction.followup.send(allowed_mentions=discord.AllowedMentions.none(), **kwargs)
+            await interaction.followup.send(allowed_mentions=discord.AllowedMentions.none(), **part.as_kwargs())
 
         await self._send_parts(reply, send, where=f"interaction {interaction.id}")
 

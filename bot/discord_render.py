@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 
@@ -32,7 +33,8 @@ ABSTAIN_COLOUR = discord.Colour.light_grey()
 SOURCE_COLOUR = discord.Colour.dark_teal()
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)")
-_LINE_START_MARKUP = re.compile(r"^(?=#{1,3} |-# |> |>>> |[-+] |\d+\. )", re.MULTILINE)
+_LINE_START_MARKUP = re.compile(r"^(?=#{1,3} |-# |> |>>> |[-+] )", re.MULTILINE)
+_ORDERED_LIST = re.compile(r"^(\d+)\. ", re.MULTILINE)  # Discord escapes only punctuation: "1\. "
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,15 @@ class Outgoing:
 
     content: str | None = None
     embed: discord.Embed | None = None
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for discord.py's `send`, leaving out what is absent."""
+        kwargs: dict[str, Any] = {}
+        if self.content is not None:
+            kwargs["content"] = self.content
+        if self.embed is not None:
+            kwargs["embed"] = self.embed
+        return kwargs
 
 
 def utf16_len(text: str) -> int:
@@ -93,7 +104,8 @@ def split_text(text: str, limit: int) -> list[str]:
 
 def escape(text: str) -> str:
     """Show article text literally: escape inline markdown and line-start markup such as `# `."""
-    return _LINE_START_MARKUP.sub("\\\\", discord.utils.escape_markdown(text))
+    escaped = _LINE_START_MARKUP.sub("\\\\", discord.utils.escape_markdown(text))
+    return _ORDERED_LIST.sub(r"\1\\. ", escaped)
 
 
 def _shorten(text: str, limit: int) -> str:
