@@ -76,6 +76,16 @@ class _Seen:
             return True
 
 
+class _SkipTokenNotice(logging.Filter):
+    """Bolt warns that `token` is unused whenever SLACK_BOT_TOKEN is set and a client is given; it is the same token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_token_notice_filter = _SkipTokenNotice()
+
+
 def _from_a_bot(event: dict[str, Any], bot_user_id: str | None) -> bool:
     return bool(
         event.get("bot_id")
@@ -110,6 +120,7 @@ class SlackFront:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="racebot-slack")
         self._pending = 0
         self._idle = threading.Condition()
+        logging.getLogger("slack_bolt.App").addFilter(_token_notice_filter)  # idempotent: same object
         self.app = App(
             client=client,
             signing_secret=self.signing_secret,

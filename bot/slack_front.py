@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socketserver
 import sys
+import threading
 from collections.abc import Mapping
+from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -93,21 +96,51 @@ def run_slack(config: Config, port: int = 3000, env: Mapping[str, str] | None = 
     except BoltError as e:  # auth.test refused the token
         sys.stderr.write(f"error: Slack did not accept SLACK_BOT_TOKEN: {e}\n")
         return 2
+    except OSError as e:
+        sys.stderr.write(f"error: could not reach Slack to check SLACK_BOT_TOKEN: {e}\n")
+        return 1
+    previous = _stop_on_sigterm()
     try:
         if socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            logger.info("connecting to Slack in Socket Mode")
-            SocketModeHandler(front.app, values["SLACK_APP_TOKEN"]).start()
+            _serve_socket_mode(front, values["SLACK_APP_TOKEN"])
         else:
-            server = serve_http(front, port=port)
-            logger.info("serving Slack events on http://0.0.0.0:%d%s", server.server_port, EVENTS_PATH)
-            try:
-                server.serve_forever()
-            finally:
-                server.server_close()
+            _serve_http(front, port)
     except KeyboardInterrupt:
         logger.info("stopping the Slack bot")
     finally:
         front.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _serve_socket_mode(front: SlackFront, app_token: str) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(front.app, app_token)
+    handler.connect()
+    logger.info("connected to Slack in Socket Mode")
+    try:
+        threading.Event().wait()
+    finally:
+        handler.close()
+
+
+def _serve_http(front: SlackFront, port: int) -> None:
+    server = serve_http(front, port=port)
+    logger.info("serving Slack events on http://0.0.0.0:%d%s", server.server_port, EVENTS_PATH)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+def _stop_on_sigterm() -> Any:
+    """Let `kill`, systemd and docker stop the bot like Ctrl+C does; returns the old handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)

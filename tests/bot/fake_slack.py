@@ -12,6 +12,7 @@ rendering bug shows up as a failed post, not a silent pass.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from aiohttp import WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
 
 BOT_USER_ID = "UBOT"
@@ -59,8 +61,9 @@ def block_kit_problems(blocks: list[dict[str, Any]]) -> list[str]:
 class FakeSlack:
     """Serve with `with FakeSlack() as slack:`; `slack.api_url` is the WebClient base_url."""
 
-    def __init__(self, admins: tuple[str, ...] = ()) -> None:
+    def __init__(self, admins: tuple[str, ...] = (), socket_url: str = "") -> None:
         self.admins = set(admins)  # users.info reports these as workspace admins
+        self.socket_url = socket_url  # what apps.connections.open hands out (Socket Mode)
         self.calls: list[Call] = []
         self._changed = threading.Condition()
         fake = self
@@ -124,6 +127,8 @@ class FakeSlack:
             if blocks and block_kit_problems(blocks):
                 return {"ok": False, "error": "invalid_blocks", "errors": block_kit_problems(blocks)}
             return {"ok": True, "channel": params["channel"], "ts": f"{time.time():.6f}"}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url} if self.socket_url else {"ok": False, "error": "not_allowed"}
         if method == "users.info":
             user = params.get("user", "")
             is_admin = user in self.admins
@@ -160,6 +165,79 @@ class FakeSlack:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+
+
+class FakeSocketMode:
+    """Slack's Socket Mode WebSocket endpoint on 127.0.0.1: say hello, push envelopes, collect acks.
+
+    Runs an aiohttp server on its own event loop in a thread; `url` is what
+    `apps.connections.open` should return.
+    """
+
+    def __init__(self) -> None:
+        self.acks: list[dict[str, Any]] = []
+        self.connected = threading.Event()
+        self._changed = threading.Condition()
+        self._sockets: list[web.WebSocketResponse] = []
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    def __enter__(self) -> FakeSocketMode:
+        self._thread.start()
+        port = self._call(self._start())
+        self.url = f"ws://127.0.0.1:{port}/link/?ticket=test"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._call(self._stop())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+    def send(self, envelope: dict[str, Any], timeout: float = 10.0) -> dict[str, Any] | None:
+        """Push one envelope to the connected bot; return its ack (None if none came in time)."""
+        assert self.connected.wait(timeout), "the bot never connected"
+        self._call(self._sockets[-1].send_json(envelope))
+
+        def ack() -> dict[str, Any] | None:
+            return next((a for a in self.acks if a.get("envelope_id") == envelope["envelope_id"]), None)
+
+        with self._changed:
+            self._changed.wait_for(lambda: ack() is not None, timeout)
+            return ack()
+
+    def _call(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(10)
+
+    async def _start(self) -> int:
+        app = web.Application()
+        app.router.add_get("/link/", self._socket)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        return self._runner.addresses[0][1]
+
+    async def _stop(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0001"}})
+        self.connected.set()
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                with self._changed:
+                    self.acks.append(json.loads(msg.data))
+                    self._changed.notify_all()
+        return ws
 
 
 @dataclass
