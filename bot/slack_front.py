@@ -44,6 +44,8 @@ class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
+    timeout = 30  # seconds a client may take to send its request; Slack sends at once
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's signature
         logger.debug("%s %s", self.address_string(), format % args)
 

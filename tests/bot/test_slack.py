@@ -322,6 +322,15 @@ def test_a_retried_delivery_is_answered_once(engine: Engine, config: Config) -> 
         assert len(bot.slack.posts()) == 1
 
 
+def test_a_retry_after_a_rejected_delivery_is_answered(engine: Engine, config: Config) -> None:
+    with running(engine, config) as bot:
+        rejected = bot.event(message(f"!ask {QUESTION}"), event_id="Ev0CLOCK", timestamp=int(time.time()) - 3600)
+        retry = bot.event(message(f"!ask {QUESTION}"), event_id="Ev0CLOCK", headers={"X-Slack-Retry-Num": "1"})
+        bot.front.wait_idle()
+        assert (rejected.status, retry.status) == (401, 200)
+        assert len(bot.slack.posts()) == 1
+
+
 @pytest.mark.parametrize(
     "event",
     [
