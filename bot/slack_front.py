@@ -85,8 +85,7 @@ def run_slack(config: Config, port: int = 3000, env: Mapping[str, str] | None = 
 
     from index.engine import Engine  # the heavy import only once the settings are known to be usable
 
-    engine = Engine(config)
-    engine.warm_up()
+    engine = Engine(config)  # cheap; warmed up below, once the token is known to be good
     core = CommandCore(engine, config.bot)
     try:
         front = SlackFront(
@@ -101,6 +100,7 @@ def run_slack(config: Config, port: int = 3000, env: Mapping[str, str] | None = 
     except OSError as e:
         sys.stderr.write(f"error: could not reach Slack to check SLACK_BOT_TOKEN: {e}\n")
         return 1
+    engine.warm_up()  # load the model and the index before connecting, never per question
     previous = _stop_on_sigterm()
     try:
         if socket_mode:

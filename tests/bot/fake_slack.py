@@ -61,8 +61,9 @@ def block_kit_problems(blocks: list[dict[str, Any]]) -> list[str]:
 class FakeSlack:
     """Serve with `with FakeSlack() as slack:`; `slack.api_url` is the WebClient base_url."""
 
-    def __init__(self, admins: tuple[str, ...] = (), socket_url: str = "") -> None:
+    def __init__(self, admins: tuple[str, ...] = (), socket_url: str = "", token_ok: bool = True) -> None:
         self.admins = set(admins)  # users.info reports these as workspace admins
+        self.token_ok = token_ok  # False: auth.test says invalid_auth, as for a revoked token
         self.socket_url = socket_url  # what apps.connections.open hands out (Socket Mode)
         self.calls: list[Call] = []
         self._changed = threading.Condition()
@@ -110,6 +111,8 @@ class FakeSlack:
 
     def web_api(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
+            if not self.token_ok:
+                return {"ok": False, "error": "invalid_auth"}
             return {
                 "ok": True,
                 "user_id": BOT_USER_ID,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import yaml
 from fake_slack import FakeSlack
 from slack_sdk import WebClient
 
+from bot import slack_front
 from bot.core import CommandCore
 from bot.slack_app import SLASH_COMMANDS, SlackFront
 from bot.slack_front import required_env, run_slack, serve_http
@@ -36,6 +38,19 @@ def test_a_missing_variable_is_one_line_naming_it_and_exit_2(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith(f"error: {missing} is not set")
+
+
+def test_a_rejected_token_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = parse_config({"corpus": {"dir": str(tmp_path)}, "model": {"name": "hash"}}, tmp_path)
+    env = {"SLACK_BOT_TOKEN": "xoxb-revoked", "SLACK_SIGNING_SECRET": "s"}
+    with FakeSlack(token_ok=False) as slack:
+        monkeypatch.setattr(slack_front, "WebClient", functools.partial(WebClient, base_url=slack.api_url))
+        assert run_slack(config, 0, env=env) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("error: Slack did not accept SLACK_BOT_TOKEN") and "invalid_auth" in err
 
 
 def test_the_mode_follows_the_app_token() -> None:
