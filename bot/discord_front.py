@@ -28,7 +28,7 @@ import logging
 import os
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -122,10 +122,10 @@ class RaceBot(discord.Client):
             return
         try:
             who = requester_for(message.author, message.channel.id)
-            notify = self._notifier(lambda later: self._reply_to_message(message, later))
-            reply = await asyncio.to_thread(self.core.handle, message.content, who, notify)
-            if reply is not None:
-                await self._reply_to_message(message, reply)
+            await self._run_command(
+                lambda notify: self.core.handle(message.content, who, notify),
+                lambda reply: self._reply_to_message(message, reply),
+            )
         except Exception as e:
             failure = apology(e)
             try:
@@ -158,12 +158,29 @@ class RaceBot(discord.Client):
             for i, part in enumerate(render_plain(reply.text)):
                 await send(part, i == 0)
 
-    def _notifier(self, deliver: Callable[[Reply], Any]) -> Notify:
+    async def _run_command(
+        self, command: Callable[[Notify], Reply | None], deliver: Callable[[Reply], Awaitable[None]]
+    ) -> None:
+        """Run a core command in a worker thread (it is CPU work) and deliver its reply.
+
+        Later replies, such as a reindex's outcome, are delivered after the first one,
+        even when the work finishes before the first reply has been sent.
+        """
+        replied = asyncio.Event()
+        notify = self._notifier(deliver, after=replied)
+        try:
+            reply = await asyncio.to_thread(command, notify)
+            if reply is not None:
+                await deliver(reply)
+        finally:
+            replied.set()
+
+    def _notifier(self, deliver: Callable[[Reply], Awaitable[None]], after: asyncio.Event) -> Notify:
         """A `Notify` that the core may call from any thread; delivery happens on the event loop."""
         loop = asyncio.get_running_loop()
 
         def spawn(reply: Reply) -> None:
-            task = loop.create_task(self._deliver_later(deliver, reply))
+            task = loop.create_task(self._deliver_later(deliver, reply, after))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
@@ -172,7 +189,10 @@ class RaceBot(discord.Client):
 
         return notify
 
-    async def _deliver_later(self, deliver: Callable[[Reply], Any], reply: Reply) -> None:
+    async def _deliver_later(
+        self, deliver: Callable[[Reply], Awaitable[None]], reply: Reply, after: asyncio.Event
+    ) -> None:
+        await after.wait()
         try:
             await deliver(reply)
         except Exception:
@@ -183,9 +203,7 @@ class RaceBot(discord.Client):
         """Acknowledge at once (Discord allows 3 s), run the core in a thread, then follow up."""
         await interaction.response.defer(thinking=True)
         who = requester_for(interaction.user, interaction.channel_id)
-        notify = self._notifier(lambda later: self._follow_up(interaction, later))
-        reply = await asyncio.to_thread(command, who, notify)
-        await self._follow_up(interaction, reply)
+        await self._run_command(lambda notify: command(who, notify), lambda reply: self._follow_up(interaction, reply))
 
     async def _follow_up(self, interaction: discord.Interaction, reply: Reply) -> None:
         async def send(part: Outgoing, first: bool) -> None:

@@ -98,6 +98,7 @@ class FakeDiscord:
         self.channel_id = 1100000000000000020
         self.other_channel_id = 1100000000000000021
         self.thread_id = 1100000000000000022
+        self.dm_channel_id = 1100000000000000023
         self.admin_role_id = 1100000000000000030  # has the Administrator permission
         self.bot_admin_role_id = 1100000000000000031  # listed in config bot.admins.role_ids
         self.member_role_id = 1100000000000000032
@@ -203,12 +204,15 @@ class FakeDiscord:
         for ws in list(self._sockets):
             await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
 
-    async def say(self, author: FakeUser, content: str, channel_id: int | None = None) -> int:
-        """A user posts a message; returns its id."""
+    async def say(self, author: FakeUser, content: str, channel_id: int | None = None, dm: bool = False) -> int:
+        """A user posts a message in a guild channel (the main one by default) or a DM; returns its id."""
         message_id = self.new_id()
-        channel = channel_id or self.channel_id
-        data = self._message(message_id, channel, author, content)
-        data["member"] = author.member_json()
+        if dm:
+            data = self._message(message_id, self.dm_channel_id, author, content)
+            del data["guild_id"]
+        else:
+            data = self._message(message_id, channel_id or self.channel_id, author, content)
+            data["member"] = author.member_json()
         await self.dispatch("MESSAGE_CREATE", data)
         return message_id
 

@@ -172,6 +172,19 @@ def test_a_question_in_a_thread_is_answered_in_that_thread(discord_session):
     asyncio.run(main())
 
 
+def test_direct_messages_are_answered_but_grant_no_admin_rights(discord_session):
+    async def main():
+        async with discord_session() as s:
+            fake = s.fake
+            (answer,) = await fake.replies_to(await fake.say(fake.member, f"!ask {QUESTION}", dm=True))
+            assert "**[1]**" in descriptions(answer)
+            (refused,) = await fake.replies_to(await fake.say(fake.admin, "!reindex", dm=True))
+            assert refused["content"] == "Sorry, only the bot's admins can rebuild the index."
+            assert {r.path for r in fake.posts()} == {f"/channels/{fake.dm_channel_id}/messages"}
+
+    asyncio.run(main())
+
+
 def test_help_lists_the_commands_and_unknown_commands_point_to_it(discord_session):
     async def main():
         async with discord_session() as s:
