@@ -268,8 +268,9 @@ def run_discord(
 ) -> int:
     """Run the Discord bot until interrupted; returns the process exit code.
 
-    Reads the token from `DISCORD_TOKEN`, loads the model and index before
-    connecting, and reports a missing or rejected token in one line (exit 2);
+    Reads the token from `DISCORD_TOKEN`, logs in (checking the token), loads
+    the model and index, and only then connects to the gateway. A missing or
+    rejected token is a one-line error (exit 2);
     an unreachable Discord or a connection Discord closes for good is one line
     too (exit 1). `sync_commands` registers the slash commands first.
     """
@@ -277,14 +278,16 @@ def run_discord(
     if not token:
         return _fail(f"{TOKEN_VARIABLE} is not set; put the bot token from the Discord Developer Portal in it.")
     engine = (engine_factory or _default_engine)(config)
-    warm_up = getattr(engine, "warm_up", None)
-    if warm_up is not None:
-        warm_up()
     core = CommandCore(engine, config.bot)
 
     async def main() -> None:
         async with build_bot(core, sync_commands=sync_commands) as bot:
-            await bot.start(token)
+            await bot.login(token)  # a rejected token is reported before the slow model load
+            warm_up = getattr(engine, "warm_up", None)
+            if warm_up is not None:
+                logger.info("loading the model and the index")
+                await asyncio.to_thread(warm_up)
+            await bot.connect()
 
     try:
         asyncio.run(main())

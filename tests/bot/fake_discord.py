@@ -111,6 +111,7 @@ class FakeDiscord:
         self.other_bot = FakeUser(1100000000000000046, "otherbot", bot=True)
         self.requests: list[Recorded] = []
         self.identifies: list[dict[str, Any]] = []
+        self.identified_at: list[float] = []
         self.heartbeats: list[float] = []
         self._sockets: list[web.WebSocketResponse] = []
         self._seq = 0
@@ -395,6 +396,7 @@ class FakeDiscord:
 
     async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
         self.identifies.append(data)
+        self.identified_at.append(time.monotonic())
         if data.get("token") != self.token:
             await ws.close(code=4004, message=b"Authentication failed.")
             return

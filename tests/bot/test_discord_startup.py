@@ -46,7 +46,7 @@ def test_a_missing_token_is_a_one_line_error_naming_the_variable(discord_config,
     assert factory.warmed_at is None, "no model is loaded for a bot that cannot start"
 
 
-def test_a_rejected_token_is_a_one_line_error_after_loading_the_engine(discord_config, monkeypatch, capsys):
+def test_a_rejected_token_is_a_one_line_error_before_loading_the_model(discord_config, monkeypatch, capsys):
     fake = FakeDiscord()
     factory = RecordingEngineFactory()
     with serving_in_thread(fake):
@@ -57,8 +57,8 @@ def test_a_rejected_token_is_a_one_line_error_after_loading_the_engine(discord_c
     assert err == (
         "racebot: Discord rejected the token in DISCORD_TOKEN (401 Unauthorized); reset it in the Developer Portal.\n"
     )
-    (login,) = [r for r in fake.requests if r.path == "/users/@me"]
-    assert factory.warmed_at is not None and factory.warmed_at < login.at, "the index loads before connecting"
+    assert [r.path for r in fake.requests] == ["/users/@me"]
+    assert factory.warmed_at is None, "no waiting for the model when the token is wrong"
 
 
 def test_a_refused_message_content_intent_is_a_one_line_error(discord_config, monkeypatch, capsys):
@@ -80,8 +80,10 @@ def test_the_bot_runs_syncs_commands_when_asked_and_answers_until_discord_closes
     with serving_in_thread(fake) as call, ThreadPoolExecutor(1) as pool:
         fake.point_discord_py_here(monkeypatch)
         monkeypatch.setenv("DISCORD_TOKEN", f"  {fake.token}\n")  # pasted with whitespace
-        running = pool.submit(run_discord, discord_config, True, engine_factory=RecordingEngineFactory())
+        factory = RecordingEngineFactory()
+        running = pool.submit(run_discord, discord_config, True, engine_factory=factory)
         call(fake.wait_identified())
+        assert factory.warmed_at is not None and factory.warmed_at < fake.identified_at[0], "loaded before connecting"
         (put,) = [r for r in fake.requests if r.method == "PUT"]
         assert {c["name"] for c in put.json} == {"ask", "source", "reindex", "help"}
 
