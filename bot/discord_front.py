@@ -93,6 +93,9 @@ class RaceBot(discord.Client):
 
     def __init__(self, core: CommandCore, *, sync_commands: bool = False, **options: Any) -> None:
         options.setdefault("intents", bot_intents())
+        # The bot never joins voice channels; skip discord.py's start-up warnings about voice libraries.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(allowed_mentions=discord.AllowedMentions.none(), **options)
         self.core = core
         self.sync_commands = sync_commands

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from fake_discord import FakeDiscord, Recorded
+
+import bot.discord_front
+from bot.discord_render import render_reply
 
 NO_PINGS = {"parse": []}
 
@@ -85,3 +89,28 @@ def test_slash_help_lists_the_commands(discord_session):
             assert "`!ask QUESTION`" in body["content"]
 
     asyncio.run(main())
+
+
+def test_an_unexpected_error_in_a_slash_command_gets_an_apology_and_a_logged_traceback(
+    discord_session, monkeypatch, caplog
+):
+    def render_fails_for_answers(reply, prefix):
+        if reply.answer is not None:
+            raise KeyError("boom")
+        return render_reply(reply, prefix)
+
+    monkeypatch.setattr(bot.discord_front, "render_reply", render_fails_for_answers)
+
+    async def main():
+        async with discord_session() as s:
+            _, token = await s.fake.slash(s.fake.member, "ask", {"question": "Who is Jon Ossoff?"})
+            (body,) = await follow_ups(s.fake, token)
+            return body
+
+    with caplog.at_level(logging.ERROR, logger="bot.discord_front"):
+        body = asyncio.run(main())
+    assert body["content"].startswith("Sorry, something went wrong on my side (incident ")
+    assert body["allowed_mentions"] == NO_PINGS
+    incident = body["content"].split("incident ")[1][:8]
+    (record,) = [r for r in caplog.records if incident in r.getMessage()]
+    assert record.exc_info is not None and record.exc_info[0] is KeyError
