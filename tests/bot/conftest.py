@@ -21,7 +21,7 @@ with warnings.catch_warnings():
 from fake_discord import FakeDiscord, connected_bot  # noqa: E402
 
 from bot.core import AnswerEngine, CommandCore  # noqa: E402
-from bot.discord_front import RaceBot, build_bot  # noqa: E402
+from bot.discord_bot import RaceBot, build_bot  # noqa: E402
 from index.config import AdminSettings, BotSettings, Config, parse_config  # noqa: E402
 from index.engine import Engine  # noqa: E402
 

@@ -112,6 +112,7 @@ class FakeDiscord:
         self.requests: list[Recorded] = []
         self.identifies: list[dict[str, Any]] = []
         self.identified_at: list[float] = []
+        self.close_codes: list[int | None] = []  # how each gateway connection ended
         self.heartbeats: list[float] = []
         self._sockets: list[web.WebSocketResponse] = []
         self._seq = 0
@@ -392,6 +393,7 @@ class FakeDiscord:
                 await self._identify(ws, payload["d"])
         with contextlib.suppress(ValueError):
             self._sockets.remove(ws)
+        self.close_codes.append(ws.close_code)
         return ws
 
     async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:

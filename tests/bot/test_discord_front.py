@@ -13,8 +13,8 @@ import threading
 import time
 from typing import Any
 
-import bot.discord_front
-from bot.discord_front import bot_intents
+import bot.discord_bot
+from bot.discord_bot import bot_intents
 from bot.discord_render import CONTENT_LIMIT, DESCRIPTION_LIMIT, escape, render_reply
 from index.engine import Engine
 from index.models import Answer, Citation, ReindexReport
@@ -333,14 +333,14 @@ def test_an_unexpected_error_in_the_adapter_gets_an_apology_and_a_logged_traceba
             raise KeyError("boom")
         return render_reply(reply, prefix)
 
-    monkeypatch.setattr(bot.discord_front, "render_reply", render_fails_for_answers)
+    monkeypatch.setattr(bot.discord_bot, "render_reply", render_fails_for_answers)
 
     async def main():
         async with discord_session() as s:
             (body,) = await s.fake.replies_to(await s.fake.say(s.fake.member, f"!ask {QUESTION}"))
             return body
 
-    with caplog.at_level(logging.ERROR, logger="bot.discord_front"):
+    with caplog.at_level(logging.ERROR, logger="bot.discord_bot"):
         body = asyncio.run(main())
     assert body["content"].startswith("Sorry, something went wrong on my side (incident ")
     assert body["allowed_mentions"] == NO_PINGS

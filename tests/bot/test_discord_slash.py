@@ -7,7 +7,7 @@ import logging
 
 from fake_discord import FakeDiscord, Recorded
 
-import bot.discord_front
+import bot.discord_bot
 from bot.discord_render import render_reply
 
 NO_PINGS = {"parse": []}
@@ -99,7 +99,7 @@ def test_an_unexpected_error_in_a_slash_command_gets_an_apology_and_a_logged_tra
             raise KeyError("boom")
         return render_reply(reply, prefix)
 
-    monkeypatch.setattr(bot.discord_front, "render_reply", render_fails_for_answers)
+    monkeypatch.setattr(bot.discord_bot, "render_reply", render_fails_for_answers)
 
     async def main():
         async with discord_session() as s:
@@ -107,7 +107,7 @@ def test_an_unexpected_error_in_a_slash_command_gets_an_apology_and_a_logged_tra
             (body,) = await follow_ups(s.fake, token)
             return body
 
-    with caplog.at_level(logging.ERROR, logger="bot.discord_front"):
+    with caplog.at_level(logging.ERROR, logger="bot.discord_bot"):
         body = asyncio.run(main())
     assert body["content"].startswith("Sorry, something went wrong on my side (incident ")
     assert body["allowed_mentions"] == NO_PINGS

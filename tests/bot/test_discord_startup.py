@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import discord
 import pytest
@@ -13,6 +18,8 @@ from fake_discord import FakeDiscord, serving_in_thread
 from bot.discord_front import run_discord
 from index.config import Config
 from index.engine import Engine
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 class RecordingEngineFactory:
@@ -106,3 +113,37 @@ def test_an_unreachable_discord_is_a_one_line_error(discord_config, monkeypatch,
     assert run_discord(discord_config, engine_factory=RecordingEngineFactory()) == 1
     err = capsys.readouterr().err
     assert err == "racebot: cannot reach Discord (ClientConnectorError); check the network connection.\n"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_the_racebot_process_logs_out_cleanly_on_sigterm_and_ctrl_c(tmp_path, sig):
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"corpus: {{dir: '{SEEDS}'}}\nindex: {{dir: '{tmp_path / 'index'}'}}\nmodel: {{name: hash}}\n", encoding="utf-8"
+    )
+    fake = FakeDiscord()
+    with serving_in_thread(fake) as call:
+        # The child process is the real entry point with discord.py pointed at the fake.
+        script = (
+            "import sys, warnings\n"
+            "warnings.simplefilter('ignore', DeprecationWarning)\n"
+            "import discord, yarl\n"
+            f"discord.http.Route.BASE = {fake.api_base!r}\n"
+            f"discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL({str(fake.gateway_url)!r})\n"
+            "from index.config import load_config\n"
+            "from bot.discord_front import run_discord\n"
+            f"sys.exit(run_discord(load_config({str(config)!r})))\n"
+        )
+        env = {**os.environ, "DISCORD_TOKEN": fake.token}
+        with subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE, text=True) as child:
+            try:
+                call(fake.wait_identified(timeout=30))
+                (reply,) = call(fake.replies_to(call(fake.say(fake.member, "!help"))))
+                assert "`!ask QUESTION`" in reply["content"]
+                child.send_signal(sig)
+                assert child.wait(15) == 0
+            finally:
+                if child.poll() is None:
+                    child.kill()
+            stderr = child.stderr.read() if child.stderr else ""
+        assert fake.close_codes == [1000], stderr
