@@ -15,6 +15,8 @@ import discord
 import pytest
 from fake_discord import FakeDiscord, serving_in_thread
 
+import bot.discord_front
+from bot.discord_bot import INVITE_PERMISSIONS, bot_intents
 from bot.discord_front import run_discord
 from index.config import Config
 from index.engine import Engine
@@ -147,3 +149,20 @@ def test_the_racebot_process_logs_out_cleanly_on_sigterm_and_ctrl_c(tmp_path, si
                     child.kill()
             stderr = child.stderr.read() if child.stderr else ""
         assert fake.close_codes == [1000], stderr
+
+
+def test_the_documented_set_up_matches_the_code():
+    doc = bot.discord_front.__doc__ or ""
+    assert f"permissions={INVITE_PERMISSIONS.value}" in doc and f"integer {INVITE_PERMISSIONS.value}" in doc
+    for permission in (
+        "View Channels",
+        "Send Messages,",
+        "Send Messages in Threads",
+        "Embed Links",
+        "Read Message History",
+    ):
+        assert permission in doc
+    intents = bot_intents()
+    assert {name for name, on in intents if on} == {"guilds", "guild_messages", "dm_messages", "message_content"}
+    assert "Guilds, Guild Messages,\n  Direct Messages, Message Content" in doc
+    assert "scope=bot+applications.commands" in doc and "--sync-commands" in doc
