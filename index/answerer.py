@@ -24,7 +24,12 @@ from index.store import LoadedIndex
 from index.text import STOPWORDS, tokenize, words
 
 SCORER_PATH = Path(__file__).with_name("scorer.json")
-CONFIDENCE_NAMES = ("best", "margin", "overlap_ctx", "missing_idf", "oov", "p_cos", "cos")
+CONFIDENCE_NAMES = (
+    "best", "margin", "overlap_ctx", "missing_idf", "oov", "p_cos", "cos",
+    "missing_idf_sum", "missing_number", "missing_name", "negation",
+)
+_NEGATION = {"not", "never", "no", "nor", "without", "n't", "neither"}
+MIN_CANDIDATE_SENTENCES = 20
 SUPPORT_MARGIN = 2.0  # a supporting citation scores within this many logits of the answer
 _POINTS_BACK = {
     "he", "she", "it", "they", "this", "that", "these", "those", "his", "her", "its", "their",
@@ -84,6 +89,9 @@ class Answerer:
         self.min_confidence = min_confidence
         self.max_sentences = max_sentences
         self.max_citations = max_citations
+        self.min_candidates = MIN_CANDIDATE_SENTENCES
+        self.extra_passages = 20
+        self.per_ranking_sentences = 5
 
     @cached_property
     def _sentence_tokens(self) -> list[frozenset[str]]:
@@ -118,11 +126,13 @@ class Answerer:
     def score(self, query: Query, top_k: int | None = None) -> Scored:
         """Retrieve passages and score every sentence in them."""
         top_k = self.top_k if top_k is None else top_k
-        retrieval = retrieve(self.index, query, top_k, self.rrf_k)
+        retrieval = retrieve(self.index, query, top_k + self.extra_passages, self.rrf_k)
+        retrieval = self._enough_candidates(retrieval, top_k)
         sent_bm25 = lexical_scores(self.index.bm25_sentences, query.tokens, len(self.index.sentences))
-        rows = np.array([r for h in retrieval.hits for r in self._passage_rows[h.passage.id]], dtype=np.int64)
-        ranks = [h.rank for h in retrieval.hits for _ in h.passage.sentences]
-        cos = self.index.sentence_vectors[rows] @ query.vector
+        all_cos = self.index.sentence_vectors @ query.vector
+        rows = self._candidate_rows(retrieval, all_cos, sent_bm25)
+        ranks = [int(retrieval.fused_rank[self.index.sentence_passage[r]]) for r in rows]
+        cos = all_cos[rows]
         bm25_max = float(sent_bm25[rows].max()) if len(rows) else 0.0
         lex_max = float(retrieval.lexical.max()) or 1.0
         qwords = set(words(query.text))
@@ -153,6 +163,33 @@ class Answerer:
         confidence = float(1 / (1 + math.exp(-float(self.scorer.confidence.logit(conf_x))))) if len(rows) else 0.0
         return Scored(query, retrieval, rows, features, logits, conf_x, confidence)
 
+    def _candidate_rows(self, retrieval: Retrieval, cos: np.ndarray, bm25: np.ndarray) -> np.ndarray:
+        """Sentences of the retrieved passages, plus the best few sentences by cosine and by BM25 on their own.
+
+        Each added sentence brings its whole passage, so context features see its neighbours.
+        """
+        passages = [h.passage.id for h in retrieval.hits]
+        for scores in (cos, bm25):
+            for row in np.argsort(-scores, kind="stable")[: self.per_ranking_sentences]:
+                pid = self.index.sentences[row].passage_id
+                if pid not in passages and scores[row] > 0:
+                    passages.append(pid)
+        return np.array([r for pid in passages for r in self._passage_rows[pid]], dtype=np.int64)
+
+    def _enough_candidates(self, retrieval: Retrieval, top_k: int) -> Retrieval:
+        """The top_k passages, plus more while fewer than `min_candidates` sentences are in play.
+
+        Short passages (one-sentence paragraphs are common in news) would otherwise
+        leave only a handful of sentences to choose from.
+        """
+        hits, count = [], 0
+        for hit in retrieval.hits:
+            if len(hits) >= top_k and count >= self.min_candidates:
+                break
+            hits.append(hit)
+            count += len(hit.passage.sentences)
+        return Retrieval(hits, retrieval.dense, retrieval.lexical, retrieval.fused_rank)
+
     def _confidence_features(self, query: Query, retrieval: Retrieval, rows: np.ndarray, features: np.ndarray, logits: np.ndarray) -> np.ndarray:
         if not len(rows):
             return np.zeros(len(CONFIDENCE_NAMES), dtype=np.float32)
@@ -164,14 +201,26 @@ class Answerer:
         max_idf = max(self._idf.values(), default=1.0)
         missing = [self._idf.get(t, max_idf) for t in query.tokens if t not in passage_tokens]
         oov = sum(1 for t in query.tokens if t not in self._idf) / max(len(query.tokens), 1)
+        # Unanswerable questions often swap in a number or a name the passage never mentions.
+        passage_words = set(words(self.index.passages[prow].text)) | set(words(self.index.passages[prow].title))
+        qwords = query.text.split()
+        numbers = [w for w in words(query.text) if any(c.isdigit() for c in w)]
+        names = [w.strip("?,.'’\"") for w in qwords[1:] if w[:1].isupper()]
         return np.array([
             logits[0], logits[0] - (logits[1] if len(logits) > 1 else logits[0] - 1.0),
             best[name("overlap_ctx")], max(missing, default=0.0) / max_idf, oov, best[name("p_cos")], best[name("cos")],
+            sum(missing) / max_idf, float(any(n not in passage_words for n in numbers)),
+            float(any(words(n) and words(n)[0] not in passage_words for n in names)),
+            float(any(w in _NEGATION or w.endswith("n't") for w in words(query.text))),
         ], dtype=np.float32)
 
     def answer(self, query: Query) -> Answer:
         """The verbatim answer with citations, or an abstention listing the closest passages."""
-        scored = self.score(query)
+        return self.answer_scored(self.score(query))
+
+    def answer_scored(self, scored: Scored) -> Answer:
+        """Turn scored candidates into an Answer (split out so evaluation can see both)."""
+        query = scored.query
         if not len(scored.rows) or not query.tokens or scored.confidence < self.min_confidence:
             return Answer(query.text, None, scored.confidence, self._closest_passages(scored))
         best = self.index.sentences[scored.rows[0]]

@@ -44,7 +44,7 @@ class RetrievalSettings:
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    min_confidence: float = 0.3
+    min_confidence: float = 0.2
     max_sentences: int = 3
     max_citations: int = 3
 
@@ -194,7 +194,7 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
             max_passage_chars=r.get(retrieval, "retrieval.max_passage_chars", int, 1200, lambda v: v >= 200, "must be >= 200"),
         ),
         answer=AnswerSettings(
-            min_confidence=r.get(answer, "answer.min_confidence", float, 0.3, lambda v: 0 <= v <= 1, "must be between 0 and 1"),
+            min_confidence=r.get(answer, "answer.min_confidence", float, 0.2, lambda v: 0 <= v <= 1, "must be between 0 and 1"),
             max_sentences=r.get(answer, "answer.max_sentences", int, 3, lambda v: 1 <= v <= 10, "must be between 1 and 10"),
             max_citations=r.get(answer, "answer.max_citations", int, 3, lambda v: 1 <= v <= 10, "must be between 1 and 10"),
         ),

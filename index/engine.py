@@ -16,7 +16,9 @@ import logging
 import threading
 import time
 
-from index.answerer import Answerer, Scorer
+import faiss
+
+from index.answerer import Answerer, Scored, Scorer
 from index.config import Config
 from index.embedder import Embedder, make_embedder
 from index.models import Answer, ReindexReport
@@ -59,9 +61,14 @@ class Engine:
 
     def ask(self, question: str) -> Answer:
         """Answer one question (already cleaned by the caller)."""
+        return self.ask_explained(question)[0]
+
+    def ask_explained(self, question: str) -> tuple[Answer, Scored]:
+        """The answer and the scored candidates behind it (for evaluation and debugging)."""
         answerer = self._ready()
         vector = self.embedder.embed([question])[0]
-        return answerer.answer(make_query(question, vector))
+        scored = answerer.score(make_query(question, vector))
+        return answerer.answer_scored(scored), scored
 
     def build(self, progress: bool = False) -> ReindexReport:
         """Build the index now (reusing unchanged embeddings) and start answering from it."""
@@ -85,6 +92,9 @@ class Engine:
             return answerer
         with self._warm_lock:
             if self._answerer is None:
+                # Flat search over a few thousand vectors is fastest on one thread, and
+                # FAISS's OpenMP pool otherwise competes with torch's for the two cores.
+                faiss.omp_set_num_threads(1)
                 self.embedder.warm_up()
                 self._install(self._load_or_build(progress))
             assert self._answerer is not None

@@ -21,8 +21,9 @@ from index.text import words
 
 FEATURE_NAMES = (
     "cos", "cos_ctx", "bm25_rel", "bm25_log", "overlap", "overlap_ctx", "p_cos", "p_lex_rel",
-    "p_rank", "type_expected", "type_present", "novel", "length", "first_in_passage",
+    "p_rank", "type_missing", "person", "date", "number", "place", "entity", "novel", "length", "first_in_passage",
 )
+QUESTION_TYPES = ("person", "date", "number", "place", "entity")
 
 _MONTHS = "january february march april may june july august september october november december".split()
 _NUMBER_WORDS = set("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million billion dozen half".split())
@@ -32,7 +33,9 @@ _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]*")
 
 
 def question_type(question: str) -> str:
-    """'person', 'date', 'number', 'place' or 'other' from the question's wording."""
+    """'person', 'date', 'number', 'place', 'entity' or 'other' from the question's wording.
+
+    'entity' is a "which X" question, usually answered by a proper name."""
     q = question.lower()
     if re.search(r"\bhow (many|much|long|old|far|large|big|high|often)\b|\bwhat (percent|percentage|number|amount)\b|\bhow\b.*\b(percent|points)\b", q):
         return "number"
@@ -42,6 +45,8 @@ def question_type(question: str) -> str:
         return "person"
     if re.search(r"\bwhere\b|\bwhich (city|country|state|county|region|place)\b|\bwhat (city|country|state|county|region|place)\b", q):
         return "place"
+    if re.search(r"\bwhich\b|\bwhat (is|was) the name\b|\bname (of|the)\b", q):
+        return "entity"
     return "other"
 
 
@@ -51,7 +56,7 @@ def has_expected_type(sentence: str, qtype: str, question_words: set[str]) -> bo
         return any(m.group(0).lower() not in question_words for m in _DATE.finditer(sentence))
     if qtype == "number":
         return bool(_NUMBER.search(sentence)) or any(w in _NUMBER_WORDS and w not in question_words for w in words(sentence))
-    if qtype in ("person", "place"):
+    if qtype in ("person", "place", "entity"):
         return any(w.lower().strip(".'’") not in question_words for w in _CAPITALIZED.findall(sentence))
     return False
 
@@ -88,12 +93,12 @@ def sentence_features(
     question_words: set[str],
     novel: float,
 ) -> np.ndarray:
-    type_expected = 0.0 if qtype == "other" else 1.0
-    type_present = float(type_expected and has_expected_type(sentence.text, qtype, question_words))
+    present = qtype != "other" and has_expected_type(sentence.text, qtype, question_words)
+    types = [float(present and qtype == t) for t in QUESTION_TYPES]
     return np.array(
         [
             cos, cos_ctx, bm25 / bm25_max if bm25_max > 0 else 0.0, math.log1p(max(bm25, 0.0)), overlap, overlap_ctx,
-            p_cos, p_lex_rel, 1.0 / (1 + p_rank), type_expected, type_present, novel,
+            p_cos, p_lex_rel, 1.0 / (1 + p_rank), float(qtype != "other" and not present), *types, novel,
             math.log1p(len(sentence.text.split())), float(sentence.position == 0),
         ],
         dtype=np.float32,

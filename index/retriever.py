@@ -22,11 +22,16 @@ class Query:
 
 @dataclass(frozen=True)
 class Retrieval:
-    """Fused passage hits plus the raw per-passage scores the answerer uses as features."""
+    """Fused passage hits plus the raw per-passage scores the answerer uses as features.
+
+    `hits` are in fused order and always include the best few of each ranking on
+    its own, so a passage one retriever ranks first is never lost to the fusion.
+    """
 
     hits: list[Hit]
     dense: np.ndarray  # cosine of every passage
     lexical: np.ndarray  # bm25 score of every passage
+    fused_rank: np.ndarray  # 0-based fused rank of every passage
 
 
 def lexical_scores(bm25, tokens: tuple[str, ...], size: int) -> np.ndarray:
@@ -37,17 +42,24 @@ def lexical_scores(bm25, tokens: tuple[str, ...], size: int) -> np.ndarray:
     return np.asarray(bm25.get_scores(known), dtype=np.float32)
 
 
-def retrieve(index: LoadedIndex, query: Query, top_k: int = 5, rrf_k: int = 60) -> Retrieval:
-    """The `top_k` passages by reciprocal rank fusion of dense and BM25 rankings."""
+def retrieve(index: LoadedIndex, query: Query, top_k: int = 5, rrf_k: int = 60, per_ranking: int = 3) -> Retrieval:
+    """The `top_k` passages by reciprocal rank fusion of dense and BM25 rankings,
+    plus the top `per_ranking` of each ranking if fusion left them out."""
     n = len(index.passages)
     dense = np.full(n, -1.0, dtype=np.float32)
     scores, rows = index.passage_faiss.search(query.vector.reshape(1, -1), n)
     dense[rows[0][rows[0] >= 0]] = scores[0][rows[0] >= 0]
     lexical = lexical_scores(index.bm25_passages, query.tokens, n)
     fused = _rrf(dense, rrf_k) + (_rrf(lexical, rrf_k) if lexical.any() else 0.0)
-    order = np.argsort(-fused, kind="stable")[:top_k]
-    hits = [Hit(index.passages[i], float(fused[i]), rank) for rank, i in enumerate(order)]
-    return Retrieval(hits, dense, lexical)
+    order = list(np.argsort(-fused, kind="stable")[:top_k])
+    for ranking in (dense, lexical if lexical.any() else None):
+        if ranking is not None:
+            order += [i for i in np.argsort(-ranking, kind="stable")[:per_ranking] if i not in order]
+    order.sort(key=lambda i: -fused[i])
+    fused_rank = np.empty(n, dtype=np.int64)
+    fused_rank[np.argsort(-fused, kind="stable")] = np.arange(n)
+    hits = [Hit(index.passages[i], float(fused[i]), int(fused_rank[i])) for i in order]
+    return Retrieval(hits, dense, lexical, fused_rank)
 
 
 def _rrf(scores: np.ndarray, k: int) -> np.ndarray:

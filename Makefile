@@ -1,0 +1,44 @@
+# The README's two commands: `make run` and `make test`. Both set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test index eval bench bench-squad lint discord slack clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch first, pinned: this takes the CPU wheel instead of gigabytes of CUDA packages
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## chat on the console (builds the index on first use)
+	$(BIN)/racebot chat
+
+test: $(STAMP)  ## run the test suite
+	$(BIN)/python -m pytest -q
+
+index: $(STAMP)
+	$(BIN)/racebot index
+
+eval: $(STAMP)  ## accuracy on the development questions
+	$(BIN)/racebot eval ../shared/eval/dev.yaml
+
+bench: $(STAMP)  ## speed and memory on the seed corpus and the SQuAD half
+	$(BIN)/racebot bench --threads 1,2
+	$(BIN)/racebot bench --corpus ../shared/bench/squad2-dev-a/corpus --questions ../shared/bench/squad2-dev-a/questions.yaml
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot index tests scripts
+	$(BIN)/mypy bot index
+
+discord: $(STAMP)
+	$(BIN)/racebot discord
+
+slack: $(STAMP)
+	$(BIN)/racebot slack
+
+clean:
+	rm -rf .racebot .pytest_cache

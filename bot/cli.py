@@ -1,0 +1,171 @@
+"""`racebot` command line: index, ask, chat, eval, bench, discord, slack.
+
+Library errors are translated here into one-line messages and exit codes:
+2 for a usage or configuration problem, 1 for an index or corpus problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from index.config import Config, ConfigError, load_config
+from index.embedder import ModelLoadError
+from index.store import IndexError_
+
+logger = logging.getLogger(__name__)
+_START = time.perf_counter()
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("faiss", "faiss.loader", "bm25s", "sentence_transformers", "httpx", "urllib3", "filelock", "huggingface_hub", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _engine(config: Config, progress: bool = False):
+    from index.engine import Engine
+
+    engine = Engine(config)
+    engine.warm_up(progress=progress)
+    return engine
+
+
+def cmd_index(args: argparse.Namespace, config: Config) -> int:
+    from index.engine import Engine
+
+    report = Engine(config).build(progress=sys.stderr.isatty())
+    print(f"indexed {report.articles} articles into {report.passages} passages in {report.seconds:.1f} s "
+          f"({report.reused_embeddings} embeddings reused) -> {config.index_path}")
+    for line in report.skipped:
+        print(f"skipped {line}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, config: Config) -> int:
+    from bot.core import clean_question
+    from bot.render import render_answer_text
+
+    engine = _engine(config)
+    if args.jsonl:
+        for line in sys.stdin:
+            question = clean_question(line)[: config.bot.max_question_chars]
+            if question:
+                print(json.dumps(engine.ask(question).to_json(), ensure_ascii=False), flush=True)
+        return 0
+    question = clean_question(" ".join(args.question))[: config.bot.max_question_chars]
+    if not question:
+        print("error: give a question, e.g. racebot ask \"Who is the Democratic candidate?\"", file=sys.stderr)
+        return 2
+    answer = engine.ask(question)
+    print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if args.json else render_answer_text(answer, config.bot.prefix))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, config: Config) -> int:
+    from bot.console import run_console
+    from bot.core import CommandCore
+
+    print("loading the model and the index…", file=sys.stderr, flush=True)
+    engine = _engine(config, progress=sys.stderr.isatty())
+    return run_console(CommandCore(engine, config.bot))
+
+
+def cmd_eval(args: argparse.Namespace, config: Config) -> int:
+    from index.evaluate import format_summary, load_questions, run_eval, sample
+
+    try:
+        questions = sample(load_questions(args.file), args.limit, args.seed)
+    except (OSError, ValueError) as e:
+        print(f"error: cannot read questions: {e}", file=sys.stderr)
+        return 2
+    engine = _engine(config, progress=sys.stderr.isatty())
+    result = run_eval(engine, questions)
+    summary = result.summary()
+    print(json.dumps(summary) if args.json else format_summary(summary))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, config: Config) -> int:
+    from index.bench import run_bench
+
+    return run_bench(config, args, _START)
+
+
+def cmd_discord(args: argparse.Namespace, config: Config) -> int:
+    from bot.discord_front import run_discord
+
+    return run_discord(config, sync_commands=args.sync_commands)
+
+
+def cmd_slack(args: argparse.Namespace, config: Config) -> int:
+    from bot.slack_front import run_slack
+
+    return run_slack(config, port=args.port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="racebot", description="Answer questions about news articles with verbatim, cited quotes.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, func: Callable[[argparse.Namespace, Config], int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--config", type=Path, default=None, help="config file (default: ./config.yaml)")
+        p.add_argument("--corpus", type=Path, default=None, help="folder of articles (overrides corpus.dir)")
+        p.add_argument("--index", type=Path, default=None, help="index folder (default: derived from the corpus path)")
+        p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+        p.set_defaults(func=func)
+        return p
+
+    add("index", cmd_index, "Build or refresh the index of the articles.")
+    ask = add("ask", cmd_ask, "Answer one question with a verbatim quote and citations.")
+    ask.add_argument("question", nargs="*", help="the question")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--jsonl", action="store_true", help="read questions from stdin, one per line; write JSON lines")
+    add("chat", cmd_chat, "Chat on the console with the same commands as the Discord and Slack bots.")
+    ev = add("eval", cmd_eval, "Measure answer and citation accuracy on a question file.")
+    ev.add_argument("file", type=Path, help="questions in the schema of eval/dev.yaml")
+    ev.add_argument("--limit", type=int, default=None, help="a random sample of at most N questions")
+    ev.add_argument("--seed", type=int, default=0, help="seed of the sample")
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    bench = add("bench", cmd_bench, "Print speed and memory figures for the configured corpus.")
+    bench.add_argument("--questions", type=Path, default=None, help="question file to time (default: generated from the corpus)")
+    bench.add_argument("--limit", type=int, default=200, help="questions to time")
+    bench.add_argument("--threads", type=str, default=None, help="comma-separated torch thread counts to compare, e.g. 1,2")
+    dc = add("discord", cmd_discord, "Run the Discord bot (needs DISCORD_TOKEN).")
+    dc.add_argument("--sync-commands", action="store_true", help="register the slash commands with Discord, then run")
+    sl = add("slack", cmd_slack, "Run the Slack bot (needs SLACK_BOT_TOKEN, and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET).")
+    sl.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")), help="HTTP port when not in Socket Mode")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    try:
+        config = load_config(args.config).with_paths(corpus=args.corpus, index=args.index)
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args, config)
+    except (ConfigError, IndexError_, ModelLoadError, FileNotFoundError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2 if isinstance(e, ConfigError) else 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
