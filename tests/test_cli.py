@@ -1,0 +1,102 @@
+"""The `racebot` command line: the JSON contract, eval output, errors as one line and exit codes."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from support import SEEDS
+
+from bot.cli import build_parser, main
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({"corpus": {"dir": str(SEEDS)}, "index": {"dir": str(tmp_path / "index")}, "model": {"name": "hash"}, "answer": {"min_confidence": 0.0}}))
+    return path
+
+
+def test_every_command_has_help_text():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, command in sub.choices.items():
+        assert command.description, name
+        for action in command._actions:
+            assert action.help, f"{name} {action.dest}"
+
+
+def test_ask_json_contract(config_file: Path, capsys):
+    assert main(["ask", "--config", str(config_file), "--json", "Who is the Democratic candidate?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["question"] == "Who is the Democratic candidate?" and data["answer"] == data["citations"][0]["quote"]
+    c = data["citations"][0]
+    assert (SEEDS / c["source"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c["quote"]
+
+
+def test_ask_jsonl_reads_one_question_per_line(config_file: Path, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Who is the Democratic candidate?\n\nWhat is Handel's party?\n"))
+    assert main(["ask", "--config", str(config_file), "--jsonl"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [json.loads(line)["question"] for line in lines] == ["Who is the Democratic candidate?", "What is Handel's party?"]
+
+
+def test_ask_human_output_and_empty_question(config_file: Path, capsys):
+    assert main(["ask", "--config", str(config_file), "Who is the Democratic candidate?"]) == 0
+    assert "[1]" in capsys.readouterr().out
+    assert main(["ask", "--config", str(config_file), "   "]) == 2
+    assert "give a question" in capsys.readouterr().err
+
+
+def test_eval_prints_every_figure(config_file: Path, tmp_path: Path, capsys):
+    questions = tmp_path / "q.yaml"
+    questions.write_text(yaml.safe_dump({"questions": [
+        {"q": "Which committee has been funneling money into the election?", "answers": ["Democratic Congressional Campaign Committee"], "sources": ["000"]},
+        {"q": "What is the best pizza place in Atlanta?", "answerable": False},
+    ]}))
+    assert main(["eval", "--config", str(config_file), str(questions), "--limit", "2", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    for label in ("answer_accuracy", "citation_accuracy", "abstention_on_unanswerable", "false_abstentions", "hit@3", "latency p50 / p95"):
+        assert label in out
+
+
+def test_other_corpus_gets_its_own_index(tmp_path: Path, capsys):
+    articles = tmp_path / "city-news"
+    articles.mkdir()
+    (articles / "a.txt").write_text("Council approves budget\n\nThe city council approved a $2 million budget on Monday.", encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump({"model": {"name": "hash"}, "answer": {"min_confidence": 0.0}}))
+    assert main(["ask", "--config", str(config), "--corpus", str(articles), "--json", "How big is the budget?"]) == 0
+    assert "$2 million" in json.loads(capsys.readouterr().out)["answer"]
+    assert any(p.name.startswith("city-news-") for p in (tmp_path / ".racebot" / "index").iterdir())
+
+
+def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True, timeout=120)
+
+
+def test_bad_config_is_reported_by_key_path_with_exit_2_and_no_traceback(tmp_path: Path):
+    bad = tmp_path / "config.yaml"
+    bad.write_text("retrieval:\n  top_k: -2\nanswer:\n  min_confidence: 7\n")
+    result = run_cli("ask", "--config", str(bad), "hello")
+    assert result.returncode == 2
+    assert "retrieval.top_k must be between 1 and 100, got -2" in result.stderr
+    assert "answer.min_confidence" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_corpus_is_one_line(tmp_path: Path):
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump({"corpus": {"dir": str(tmp_path / "nowhere")}, "model": {"name": "hash"}}))
+    result = run_cli("index", "--config", str(config))
+    assert result.returncode == 1 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_console_chat_session(config_file: Path):
+    result = run_cli("chat", "--config", str(config_file), stdin="!help\nWho is the Democratic candidate?\n!source 1\n!source 99\n!ask\n!reindex\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "!ask QUESTION" in out and "[1]" in out and "there is no [99]" in out and "Please ask a question" in out
+    assert "Reindex finished" in out
