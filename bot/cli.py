@@ -29,7 +29,17 @@ def _configure_logging(verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("faiss", "faiss.loader", "bm25s", "sentence_transformers", "httpx", "urllib3", "filelock", "huggingface_hub", "transformers"):
+    for noisy in (
+        "faiss",
+        "faiss.loader",
+        "bm25s",
+        "sentence_transformers",
+        "httpx",
+        "urllib3",
+        "filelock",
+        "huggingface_hub",
+        "transformers",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -45,8 +55,10 @@ def cmd_index(args: argparse.Namespace, config: Config) -> int:
     from index.engine import Engine
 
     report = Engine(config).build(progress=sys.stderr.isatty())
-    print(f"indexed {report.articles} articles into {report.passages} passages in {report.seconds:.1f} s "
-          f"({report.reused_embeddings} embeddings reused) -> {config.index_path}")
+    print(
+        f"indexed {report.articles} articles into {report.passages} passages in {report.seconds:.1f} s "
+        f"({report.reused_embeddings} embeddings reused) -> {config.index_path}"
+    )
     for line in report.skipped:
         print(f"skipped {line}")
     return 0
@@ -65,10 +77,14 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
         return 0
     question = clean_question(" ".join(args.question))[: config.bot.max_question_chars]
     if not question:
-        print("error: give a question, e.g. racebot ask \"Who is the Democratic candidate?\"", file=sys.stderr)
+        print('error: give a question, e.g. racebot ask "Who is the Democratic candidate?"', file=sys.stderr)
         return 2
     answer = engine.ask(question)
-    print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if args.json else render_answer_text(answer, config.bot.prefix))
+    print(
+        json.dumps(answer.to_json(), ensure_ascii=False, indent=2)
+        if args.json
+        else render_answer_text(answer, config.bot.prefix)
+    )
     return 0
 
 
@@ -115,7 +131,9 @@ def cmd_slack(args: argparse.Namespace, config: Config) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="racebot", description="Answer questions about news articles with verbatim, cited quotes.")
+    parser = argparse.ArgumentParser(
+        prog="racebot", description="Answer questions about news articles with verbatim, cited quotes."
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name: str, func: Callable[[argparse.Namespace, Config], int], help_text: str) -> argparse.ArgumentParser:
@@ -139,13 +157,21 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--seed", type=int, default=0, help="seed of the sample")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     bench = add("bench", cmd_bench, "Print speed and memory figures for the configured corpus.")
-    bench.add_argument("--questions", type=Path, default=None, help="question file to time (default: generated from the corpus)")
+    bench.add_argument(
+        "--questions", type=Path, default=None, help="question file to time (default: generated from the corpus)"
+    )
     bench.add_argument("--limit", type=int, default=200, help="questions to time")
-    bench.add_argument("--threads", type=str, default=None, help="comma-separated torch thread counts to compare, e.g. 1,2")
+    bench.add_argument(
+        "--threads", type=str, default=None, help="comma-separated torch thread counts to compare, e.g. 1,2"
+    )
     dc = add("discord", cmd_discord, "Run the Discord bot (needs DISCORD_TOKEN).")
     dc.add_argument("--sync-commands", action="store_true", help="register the slash commands with Discord, then run")
-    sl = add("slack", cmd_slack, "Run the Slack bot (needs SLACK_BOT_TOKEN, and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET).")
-    sl.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")), help="HTTP port when not in Socket Mode")
+    sl = add(
+        "slack", cmd_slack, "Run the Slack bot (needs SLACK_BOT_TOKEN, and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET)."
+    )
+    sl.add_argument(
+        "--port", type=int, default=int(os.environ.get("PORT", "3000")), help="HTTP port when not in Socket Mode"
+    )
     return parser
 
 

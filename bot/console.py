@@ -18,7 +18,11 @@ def run_console(core: CommandCore, stdin: TextIO = sys.stdin, stdout: TextIO = s
     def show(reply: Reply) -> None:
         print(reply.text, file=stdout, flush=True)
 
-    print(f"racebot ready. Ask with `{p}ask QUESTION` (or just type it); `{p}help` lists commands; Ctrl-D quits.", file=stdout, flush=True)
+    print(
+        f"racebot ready. Ask with `{p}ask QUESTION` (or just type it); `{p}help` lists commands; Ctrl-D quits.",
+        file=stdout,
+        flush=True,
+    )
     while True:
         if interactive:
             print("> ", end="", file=stdout, flush=True)

@@ -161,11 +161,16 @@ class CommandCore:
             return self._too_long(len(raw_question))
         question = clean_question(raw_question)
         if not question:
-            return Reply(ReplyKind.USAGE, f"Please ask a question, e.g. `{self.prefix}ask who is the Democratic candidate?`")
+            return Reply(
+                ReplyKind.USAGE, f"Please ask a question, e.g. `{self.prefix}ask who is the Democratic candidate?`"
+            )
         if len(question) > self.settings.max_question_chars:
             return self._too_long(len(question))
         if not any(ch.isalnum() for ch in question):
-            return Reply(ReplyKind.USAGE, "That question has no words in it. Please ask in words, e.g. `who won the first round?`")
+            return Reply(
+                ReplyKind.USAGE,
+                "That question has no words in it. Please ask in words, e.g. `who won the first round?`",
+            )
         wait = self._cooldown_left(who.user_id)
         if wait > 0:
             return Reply(ReplyKind.REFUSED, f"Easy there — you can ask again in {wait:.0f} s.")
@@ -190,7 +195,10 @@ class CommandCore:
         with self._lock:
             answer = self._last_answers.get(who.conversation_id)
         if answer is None:
-            return Reply(ReplyKind.USAGE, f"There is no answer here yet. Ask one with `{self.prefix}ask QUESTION`, then `{self.prefix}source N`.")
+            return Reply(
+                ReplyKind.USAGE,
+                f"There is no answer here yet. Ask one with `{self.prefix}ask QUESTION`, then `{self.prefix}source N`.",
+            )
         if not answer.citations:
             return Reply(ReplyKind.USAGE, "The last answer here has no citations to show.")
         if not 1 <= n <= len(answer.citations):
@@ -209,7 +217,9 @@ class CommandCore:
             thread = threading.Thread(target=self._run_reindex, args=(notify,), name="racebot-reindex", daemon=True)
             self._reindex_thread = thread
             thread.start()
-        return Reply(ReplyKind.NOTICE, "Rebuilding the index in the background; questions are still answered meanwhile.")
+        return Reply(
+            ReplyKind.NOTICE, "Rebuilding the index in the background; questions are still answered meanwhile."
+        )
 
     def wait_for_reindex(self, timeout: float | None = None) -> None:
         """Block until a running reindex ends (console and tests)."""
@@ -277,7 +287,9 @@ class CommandCore:
             incident = uuid.uuid4().hex[:8]
             logger.exception("incident %s: reindex failed", incident)
             reason = getattr(e, "user_message", None) or f"an internal error (incident {incident})."
-            reply = Reply(ReplyKind.ERROR, f"Reindex failed: {reason} The previous index is still in use.", incident=incident)
+            reply = Reply(
+                ReplyKind.ERROR, f"Reindex failed: {reason} The previous index is still in use.", incident=incident
+            )
         if notify is not None:
             try:
                 notify(reply)

@@ -18,22 +18,51 @@ from pathlib import Path
 import numpy as np
 
 from index.features import FEATURE_NAMES, idf_overlap, question_type, sentence_features
-from index.models import Answer, Citation, Passage, Sentence
+from index.models import Answer, Citation, Hit, Passage, Sentence
 from index.retriever import Query, Retrieval, lexical_scores, retrieve
 from index.store import LoadedIndex
 from index.text import STOPWORDS, tokenize, words
 
 SCORER_PATH = Path(__file__).with_name("scorer.json")
 CONFIDENCE_NAMES = (
-    "best", "margin", "overlap_ctx", "missing_idf", "oov", "p_cos", "cos",
-    "missing_idf_sum", "missing_number", "missing_name", "negation",
+    "best",
+    "margin",
+    "overlap_ctx",
+    "missing_idf",
+    "oov",
+    "p_cos",
+    "cos",
+    "missing_idf_sum",
+    "missing_number",
+    "missing_name",
+    "negation",
 )
 _NEGATION = {"not", "never", "no", "nor", "without", "n't", "neither"}
 MIN_CANDIDATE_SENTENCES = 20
 SUPPORT_MARGIN = 2.0  # a supporting citation scores within this many logits of the answer
 _POINTS_BACK = {
-    "he", "she", "it", "they", "this", "that", "these", "those", "his", "her", "its", "their",
-    "but", "and", "so", "however", "still", "yet", "there", "such", "both", "then",
+    "he",
+    "she",
+    "it",
+    "they",
+    "this",
+    "that",
+    "these",
+    "those",
+    "his",
+    "her",
+    "its",
+    "their",
+    "but",
+    "and",
+    "so",
+    "however",
+    "still",
+    "yet",
+    "there",
+    "such",
+    "both",
+    "then",
 }
 
 
@@ -56,7 +85,10 @@ class Scorer:
     @classmethod
     def load(cls, path: Path = SCORER_PATH) -> Scorer:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data["sentence"]["features"]) != FEATURE_NAMES or tuple(data["confidence"]["features"]) != CONFIDENCE_NAMES:
+        if (
+            tuple(data["sentence"]["features"]) != FEATURE_NAMES
+            or tuple(data["confidence"]["features"]) != CONFIDENCE_NAMES
+        ):
             raise ValueError(f"{path} was fitted for other features; rerun scripts/fit_scorer.py")
         return cls(
             LinearModel(np.array(data["sentence"]["weights"], dtype=np.float32), float(data["sentence"]["bias"])),
@@ -80,8 +112,16 @@ class Scored:
 class Answerer:
     """Answers questions from one loaded index. Build once per index; cheap per question."""
 
-    def __init__(self, index: LoadedIndex, scorer: Scorer, top_k: int = 5, rrf_k: int = 60,
-                 min_confidence: float = 0.3, max_sentences: int = 3, max_citations: int = 3) -> None:
+    def __init__(
+        self,
+        index: LoadedIndex,
+        scorer: Scorer,
+        top_k: int = 5,
+        rrf_k: int = 60,
+        min_confidence: float = 0.3,
+        max_sentences: int = 3,
+        max_citations: int = 3,
+    ) -> None:
         self.index = index
         self.scorer = scorer
         self.top_k = top_k
@@ -142,19 +182,28 @@ class Answerer:
         for j, row in enumerate(rows):
             sentence = self.index.sentences[row]
             prow = int(self.index.sentence_passage[row])
-            neighbours = [k for k in (j - 1, j + 1) if 0 <= k < len(rows) and self.index.sentence_passage[rows[k]] == prow]
+            neighbours = [
+                k for k in (j - 1, j + 1) if 0 <= k < len(rows) and self.index.sentence_passage[rows[k]] == prow
+            ]
             ctx_tokens = set().union(*(self._sentence_tokens[rows[k]] for k in [j, *neighbours]))
             own = self._sentence_tokens[row]
-            feats.append(sentence_features(
-                cos=float(cos[j]),
-                cos_ctx=max([float(cos[k]) for k in neighbours], default=float(cos[j])),
-                bm25=float(sent_bm25[row]), bm25_max=bm25_max,
-                overlap=idf_overlap(query.tokens, own, self._idf),
-                overlap_ctx=idf_overlap(query.tokens, ctx_tokens, self._idf),
-                p_cos=float(retrieval.dense[prow]), p_lex_rel=float(retrieval.lexical[prow]) / lex_max,
-                p_rank=ranks[j], qtype=qtype, sentence=sentence, question_words=qwords,
-                novel=len(own - qset) / (len(own) + 1),
-            ))
+            feats.append(
+                sentence_features(
+                    cos=float(cos[j]),
+                    cos_ctx=max([float(cos[k]) for k in neighbours], default=float(cos[j])),
+                    bm25=float(sent_bm25[row]),
+                    bm25_max=bm25_max,
+                    overlap=idf_overlap(query.tokens, own, self._idf),
+                    overlap_ctx=idf_overlap(query.tokens, ctx_tokens, self._idf),
+                    p_cos=float(retrieval.dense[prow]),
+                    p_lex_rel=float(retrieval.lexical[prow]) / lex_max,
+                    p_rank=ranks[j],
+                    qtype=qtype,
+                    sentence=sentence,
+                    question_words=qwords,
+                    novel=len(own - qset) / (len(own) + 1),
+                )
+            )
         features = np.vstack(feats) if feats else np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
         logits = self.scorer.sentence.logit(features) if len(rows) else np.zeros(0, dtype=np.float32)
         order = np.argsort(-logits, kind="stable")
@@ -182,7 +231,8 @@ class Answerer:
         Short passages (one-sentence paragraphs are common in news) would otherwise
         leave only a handful of sentences to choose from.
         """
-        hits, count = [], 0
+        hits: list[Hit] = []
+        count = 0
         for hit in retrieval.hits:
             if len(hits) >= top_k and count >= self.min_candidates:
                 break
@@ -190,13 +240,17 @@ class Answerer:
             count += len(hit.passage.sentences)
         return Retrieval(hits, retrieval.dense, retrieval.lexical, retrieval.fused_rank)
 
-    def _confidence_features(self, query: Query, retrieval: Retrieval, rows: np.ndarray, features: np.ndarray, logits: np.ndarray) -> np.ndarray:
+    def _confidence_features(
+        self, query: Query, retrieval: Retrieval, rows: np.ndarray, features: np.ndarray, logits: np.ndarray
+    ) -> np.ndarray:
         if not len(rows):
             return np.zeros(len(CONFIDENCE_NAMES), dtype=np.float32)
         best = features[0]
         name = FEATURE_NAMES.index
         prow = int(self.index.sentence_passage[rows[0]])
-        passage_tokens = set().union(*(self._sentence_tokens[r] for r in self._passage_rows[self.index.passages[prow].id]))
+        passage_tokens = set().union(
+            *(self._sentence_tokens[r] for r in self._passage_rows[self.index.passages[prow].id])
+        )
         passage_tokens |= set(tokenize(self.index.passages[prow].title))
         max_idf = max(self._idf.values(), default=1.0)
         missing = [self._idf.get(t, max_idf) for t in query.tokens if t not in passage_tokens]
@@ -206,13 +260,22 @@ class Answerer:
         qwords = query.text.split()
         numbers = [w for w in words(query.text) if any(c.isdigit() for c in w)]
         names = [w.strip("?,.'’\"") for w in qwords[1:] if w[:1].isupper()]
-        return np.array([
-            logits[0], logits[0] - (logits[1] if len(logits) > 1 else logits[0] - 1.0),
-            best[name("overlap_ctx")], max(missing, default=0.0) / max_idf, oov, best[name("p_cos")], best[name("cos")],
-            sum(missing) / max_idf, float(any(n not in passage_words for n in numbers)),
-            float(any(words(n) and words(n)[0] not in passage_words for n in names)),
-            float(any(w in _NEGATION or w.endswith("n't") for w in words(query.text))),
-        ], dtype=np.float32)
+        return np.array(
+            [
+                logits[0],
+                logits[0] - (logits[1] if len(logits) > 1 else logits[0] - 1.0),
+                best[name("overlap_ctx")],
+                max(missing, default=0.0) / max_idf,
+                oov,
+                best[name("p_cos")],
+                best[name("cos")],
+                sum(missing) / max_idf,
+                float(any(n not in passage_words for n in numbers)),
+                float(any(words(n) and words(n)[0] not in passage_words for n in names)),
+                float(any(w in _NEGATION or w.endswith("n't") for w in words(query.text))),
+            ],
+            dtype=np.float32,
+        )
 
     def answer(self, query: Query) -> Answer:
         """The verbatim answer with citations, or an abstention listing the closest passages."""
@@ -254,7 +317,9 @@ class Answerer:
 
     def _citation(self, n: int, source: str, start: int, end: int, passage: Passage) -> Citation:
         article = self.index.articles[source]
-        return Citation(n, source, article.title, start, end, article.text[start:end], passage.start, passage.end, passage.text)
+        return Citation(
+            n, source, article.title, start, end, article.text[start:end], passage.start, passage.end, passage.text
+        )
 
     def _closest_passages(self, scored: Scored) -> tuple[Citation, ...]:
         citations: list[Citation] = []

@@ -66,10 +66,7 @@ def parse_article(source: str, text: str) -> Article:
         and not first_line.endswith((".", "!", "?", ":", ";", ","))
         and start == 0
     )
-    if looks_like_title:
-        title = first_line
-    else:
-        title = _derive_title(text, start) or Path(source).stem
+    title = first_line if looks_like_title else _derive_title(text, start) or Path(source).stem
     return Article(source=source, title=title, text=text, date=date)
 
 

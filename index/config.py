@@ -157,7 +157,9 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
     model = r.section(data, "model", {"name", "batch_size", "threads"})
     retrieval = r.section(data, "retrieval", {"top_k", "rrf_k", "max_passage_chars"})
     answer = r.section(data, "answer", {"min_confidence", "max_sentences", "max_citations"})
-    bot = r.section(data, "bot", {"prefix", "cooldown_seconds", "max_question_chars", "remembered_conversations", "admins"})
+    bot = r.section(
+        data, "bot", {"prefix", "cooldown_seconds", "max_question_chars", "remembered_conversations", "admins"}
+    )
     admins = bot.get("admins") or {}
     if not isinstance(admins, dict):
         r.problems.append(f"bot.admins must be a mapping, got {type(admins).__name__}")
@@ -174,8 +176,17 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
     corpus_dir = rel(r.get(corpus, "corpus.dir", str, "seeds", lambda v: v.strip() != "", "must not be empty"))
     index_dir = rel(r.get(index, "index.dir", str, None, lambda v: v.strip() != "", "must not be empty"))
     index_root = rel(r.get(index, "index.root", str, ".racebot/index", lambda v: v.strip() != "", "must not be empty"))
-    on_stale = r.get(index, "index.on_stale", str, "rebuild", lambda v: v in ("rebuild", "refuse"), "must be 'rebuild' or 'refuse'")
-    prefix = r.get(bot, "bot.prefix", str, "!", lambda v: v.strip() == v and 0 < len(v) <= 5, "must be 1 to 5 characters, no spaces")
+    on_stale = r.get(
+        index, "index.on_stale", str, "rebuild", lambda v: v in ("rebuild", "refuse"), "must be 'rebuild' or 'refuse'"
+    )
+    prefix = r.get(
+        bot,
+        "bot.prefix",
+        str,
+        "!",
+        lambda v: v.strip() == v and 0 < len(v) <= 5,
+        "must be 1 to 5 characters, no spaces",
+    )
 
     config = Config(
         corpus_dir=corpus_dir or base_dir / "seeds",
@@ -191,17 +202,27 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
         retrieval=RetrievalSettings(
             top_k=r.get(retrieval, "retrieval.top_k", int, 5, lambda v: 0 < v <= 100, "must be between 1 and 100"),
             rrf_k=r.get(retrieval, "retrieval.rrf_k", int, 60, _positive, "must be > 0"),
-            max_passage_chars=r.get(retrieval, "retrieval.max_passage_chars", int, 1200, lambda v: v >= 200, "must be >= 200"),
+            max_passage_chars=r.get(
+                retrieval, "retrieval.max_passage_chars", int, 1200, lambda v: v >= 200, "must be >= 200"
+            ),
         ),
         answer=AnswerSettings(
-            min_confidence=r.get(answer, "answer.min_confidence", float, 0.2, lambda v: 0 <= v <= 1, "must be between 0 and 1"),
-            max_sentences=r.get(answer, "answer.max_sentences", int, 3, lambda v: 1 <= v <= 10, "must be between 1 and 10"),
-            max_citations=r.get(answer, "answer.max_citations", int, 3, lambda v: 1 <= v <= 10, "must be between 1 and 10"),
+            min_confidence=r.get(
+                answer, "answer.min_confidence", float, 0.2, lambda v: 0 <= v <= 1, "must be between 0 and 1"
+            ),
+            max_sentences=r.get(
+                answer, "answer.max_sentences", int, 3, lambda v: 1 <= v <= 10, "must be between 1 and 10"
+            ),
+            max_citations=r.get(
+                answer, "answer.max_citations", int, 3, lambda v: 1 <= v <= 10, "must be between 1 and 10"
+            ),
         ),
         bot=BotSettings(
             prefix=prefix,
             cooldown_seconds=r.get(bot, "bot.cooldown_seconds", float, 3.0, lambda v: v >= 0, "must be >= 0"),
-            max_question_chars=r.get(bot, "bot.max_question_chars", int, 1000, lambda v: 10 <= v <= 100_000, "must be between 10 and 100000"),
+            max_question_chars=r.get(
+                bot, "bot.max_question_chars", int, 1000, lambda v: 10 <= v <= 100_000, "must be between 10 and 100000"
+            ),
             remembered_conversations=r.get(bot, "bot.remembered_conversations", int, 1000, _positive, "must be > 0"),
             admins=AdminSettings(
                 user_ids=r.ids(admins, "bot.admins.user_ids"),

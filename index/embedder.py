@@ -10,7 +10,7 @@ import hashlib
 import logging
 import os
 import threading
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -42,7 +42,7 @@ class SentenceTransformerEmbedder:
         self.name = name
         self.batch_size = batch_size
         self.threads = threads
-        self._model = None
+        self._model: Any = None
         # Hugging Face fast tokenizers fail ("Already borrowed") when one is used from two
         # threads at once; the bot answers from worker threads while a reindex embeds.
         self._lock = threading.Lock()

@@ -49,7 +49,9 @@ class Engine:
 
     @property
     def build_settings(self) -> BuildSettings:
-        return BuildSettings(self.config.corpus_dir, self.config.corpus_glob, self.embedder.name, self.config.retrieval.max_passage_chars)
+        return BuildSettings(
+            self.config.corpus_dir, self.config.corpus_glob, self.embedder.name, self.config.retrieval.max_passage_chars
+        )
 
     @property
     def index(self) -> LoadedIndex:
@@ -79,7 +81,9 @@ class Engine:
             self._install(index)
             m = index.manifest
             return ReindexReport(
-                articles=m["articles"], passages=m["passages"], reused_embeddings=m["reused_embeddings"],
+                articles=m["articles"],
+                passages=m["passages"],
+                reused_embeddings=m["reused_embeddings"],
                 seconds=time.perf_counter() - started,
                 skipped=tuple(f"{name}: {why}" for name, why in sorted(m.get("skipped", {}).items())),
             )
@@ -120,7 +124,14 @@ class Engine:
 
     def _install(self, index: LoadedIndex) -> None:
         a = self.config.answer
-        answerer = Answerer(index, Scorer.load(), self.config.retrieval.top_k, self.config.retrieval.rrf_k,
-                            a.min_confidence, a.max_sentences, a.max_citations)
+        answerer = Answerer(
+            index,
+            Scorer.load(),
+            self.config.retrieval.top_k,
+            self.config.retrieval.rrf_k,
+            a.min_confidence,
+            a.max_sentences,
+            a.max_citations,
+        )
         answerer.warm_up()
         self._answerer = answerer  # one assignment: readers see the old or the new, never a mix

@@ -66,12 +66,14 @@ def load_questions(path: Path) -> list[EvalQuestion]:
     for i, item in enumerate(data["questions"]):
         if not isinstance(item, dict) or not isinstance(item.get("q"), str):
             raise ValueError(f"{path}: questions[{i}] needs a 'q' string")
-        out.append(EvalQuestion(
-            item["q"],
-            tuple(str(a) for a in item.get("answers") or ()),
-            tuple(str(s) for s in item.get("sources") or ()),
-            bool(item.get("answerable", True)),
-        ))
+        out.append(
+            EvalQuestion(
+                item["q"],
+                tuple(str(a) for a in item.get("answers") or ()),
+                tuple(str(s) for s in item.get("sources") or ()),
+                bool(item.get("answerable", True)),
+            )
+        )
     return out
 
 
@@ -139,8 +141,18 @@ def confidence_auc(positives: list[float], negatives: list[float]) -> float:
 
 
 def format_summary(summary: dict[str, float]) -> str:
-    lines = [f"questions: {summary['questions']} ({summary['answerable']} answerable, {summary['unanswerable']} unanswerable)"]
-    for key in ("answer_accuracy", "citation_accuracy", "abstention_on_unanswerable", "false_abstentions", "sentence_hit@1", "hit@3", "confidence_auc"):
+    lines = [
+        f"questions: {summary['questions']} ({summary['answerable']} answerable, {summary['unanswerable']} unanswerable)"  # noqa: E501
+    ]
+    for key in (
+        "answer_accuracy",
+        "citation_accuracy",
+        "abstention_on_unanswerable",
+        "false_abstentions",
+        "sentence_hit@1",
+        "hit@3",
+        "confidence_auc",
+    ):
         value = summary[key]
         lines.append(f"{key:28s} {'n/a' if value != value else f'{value:.3f}'}")
     lines.append(f"{'latency p50 / p95':28s} {summary['latency_p50_ms']:.1f} ms / {summary['latency_p95_ms']:.1f} ms")

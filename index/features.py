@@ -20,14 +20,37 @@ from index.models import Sentence
 from index.text import words
 
 FEATURE_NAMES = (
-    "cos", "cos_ctx", "bm25_rel", "bm25_log", "overlap", "overlap_ctx", "p_cos", "p_lex_rel",
-    "p_rank", "type_missing", "person", "date", "number", "place", "entity", "novel", "length", "first_in_passage",
+    "cos",
+    "cos_ctx",
+    "bm25_rel",
+    "bm25_log",
+    "overlap",
+    "overlap_ctx",
+    "p_cos",
+    "p_lex_rel",
+    "p_rank",
+    "type_missing",
+    "person",
+    "date",
+    "number",
+    "place",
+    "entity",
+    "novel",
+    "length",
+    "first_in_passage",
 )
 QUESTION_TYPES = ("person", "date", "number", "place", "entity")
 
-_MONTHS = "january february march april may june july august september october november december".split()
-_NUMBER_WORDS = set("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million billion dozen half".split())
-_DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|\b(" + "|".join(_MONTHS) + r")\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(century|decade|ago|years?)\b", re.I)
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]  # noqa: E501
+_NUMBER_WORDS = set(
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "billion", "dozen", "half"]  # noqa: E501
+)
+_DATE = re.compile(
+    r"\b(1\d{3}|20\d{2})s?\b|\b("
+    + "|".join(_MONTHS)
+    + r")\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(century|decade|ago|years?)\b",
+    re.I,
+)
 _NUMBER = re.compile(r"\d")
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]*")
 
@@ -37,13 +60,19 @@ def question_type(question: str) -> str:
 
     'entity' is a "which X" question, usually answered by a proper name."""
     q = question.lower()
-    if re.search(r"\bhow (many|much|long|old|far|large|big|high|often)\b|\bwhat (percent|percentage|number|amount)\b|\bhow\b.*\b(percent|points)\b", q):
+    if re.search(
+        r"\bhow (many|much|long|old|far|large|big|high|often)\b|\bwhat (percent|percentage|number|amount)\b|\bhow\b.*\b(percent|points)\b",  # noqa: E501
+        q,
+    ):
         return "number"
     if re.search(r"\bwhen\b|\bwhat (year|date|day|month|time|century|decade)\b|\bwhich (year|date|day|month)\b", q):
         return "date"
     if re.search(r"\bwho(m|se)?\b", q):
         return "person"
-    if re.search(r"\bwhere\b|\bwhich (city|country|state|county|region|place)\b|\bwhat (city|country|state|county|region|place)\b", q):
+    if re.search(
+        r"\bwhere\b|\bwhich (city|country|state|county|region|place)\b|\bwhat (city|country|state|county|region|place)\b",  # noqa: E501
+        q,
+    ):
         return "place"
     if re.search(r"\bwhich\b|\bwhat (is|was) the name\b|\bname (of|the)\b", q):
         return "entity"
@@ -55,7 +84,9 @@ def has_expected_type(sentence: str, qtype: str, question_words: set[str]) -> bo
     if qtype == "date":
         return any(m.group(0).lower() not in question_words for m in _DATE.finditer(sentence))
     if qtype == "number":
-        return bool(_NUMBER.search(sentence)) or any(w in _NUMBER_WORDS and w not in question_words for w in words(sentence))
+        return bool(_NUMBER.search(sentence)) or any(
+            w in _NUMBER_WORDS and w not in question_words for w in words(sentence)
+        )
     if qtype in ("person", "place", "entity"):
         return any(w.lower().strip(".'’") not in question_words for w in _CAPITALIZED.findall(sentence))
     return False
@@ -97,9 +128,20 @@ def sentence_features(
     types = [float(present and qtype == t) for t in QUESTION_TYPES]
     return np.array(
         [
-            cos, cos_ctx, bm25 / bm25_max if bm25_max > 0 else 0.0, math.log1p(max(bm25, 0.0)), overlap, overlap_ctx,
-            p_cos, p_lex_rel, 1.0 / (1 + p_rank), float(qtype != "other" and not present), *types, novel,
-            math.log1p(len(sentence.text.split())), float(sentence.position == 0),
+            cos,
+            cos_ctx,
+            bm25 / bm25_max if bm25_max > 0 else 0.0,
+            math.log1p(max(bm25, 0.0)),
+            overlap,
+            overlap_ctx,
+            p_cos,
+            p_lex_rel,
+            1.0 / (1 + p_rank),
+            float(qtype != "other" and not present),
+            *types,
+            novel,
+            math.log1p(len(sentence.text.split())),
+            float(sentence.position == 0),
         ],
         dtype=np.float32,
     )

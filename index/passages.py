@@ -28,9 +28,7 @@ def split_article(article: Article, max_chars: int = 1200) -> list[Passage]:
     """
     text = article.text
     skip = title_span(article)
-    paragraphs = [
-        (s, e) for s, e in paragraph_spans(text) if e > body_start(text) and (skip is None or s >= skip[1])
-    ]
+    paragraphs = [(s, e) for s, e in paragraph_spans(text) if e > body_start(text) and (skip is None or s >= skip[1])]
     paragraphs = [(max(s, body_start(text)), e) for s, e in paragraphs]
     repeats = Counter(" ".join(text[s:e].split()) for s, e in paragraphs)
     passages: list[Passage] = []

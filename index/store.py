@@ -111,7 +111,9 @@ def current_build(index_dir: Path) -> Path:
     try:
         name = pointer.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as e:
-        raise IndexCorrupt(f"index file {pointer} is unreadable ({e.__class__.__name__}); run `racebot index` to rebuild it") from e
+        raise IndexCorrupt(
+            f"index file {pointer} is unreadable ({e.__class__.__name__}); run `racebot index` to rebuild it"
+        ) from e
     folder = index_dir / name
     if not name or "/" in name or not folder.is_dir():
         raise IndexCorrupt(f"index file {pointer} names a missing build {name!r}; run `racebot index` to rebuild it")
@@ -126,16 +128,22 @@ def read_manifest(index_dir: Path) -> dict:
         if not isinstance(manifest, dict):
             raise ValueError("not a JSON object")
     except (OSError, ValueError) as e:
-        raise IndexCorrupt(f"index file {path} is corrupt ({e.__class__.__name__}); run `racebot index` to rebuild it") from e
+        raise IndexCorrupt(
+            f"index file {path} is corrupt ({e.__class__.__name__}); run `racebot index` to rebuild it"
+        ) from e
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexStale(f"the index in {index_dir} has format {manifest.get('format_version')!r}, this version reads {FORMAT_VERSION}")
+        raise IndexStale(
+            f"the index in {index_dir} has format {manifest.get('format_version')!r}, this version reads {FORMAT_VERSION}"  # noqa: E501
+        )
     return manifest
 
 
 def check_fresh(manifest: dict, settings: BuildSettings) -> None:
     """Raise IndexStale when the index no longer matches the corpus or the model."""
     if manifest.get("model") != settings.model:
-        raise IndexStale(f"the index was built with model {manifest.get('model')!r}, the config names {settings.model!r}")
+        raise IndexStale(
+            f"the index was built with model {manifest.get('model')!r}, the config names {settings.model!r}"
+        )
     if manifest.get("corpus_hash") != corpus_fingerprint(settings):
         raise IndexStale(f"the articles in {settings.corpus_dir} changed since the index was built")
 
@@ -146,11 +154,15 @@ def load_index(index_dir: Path) -> LoadedIndex:
     folder = current_build(index_dir)
 
     def corrupt(name: str, e: Exception) -> IndexCorrupt:
-        return IndexCorrupt(f"index file {folder / name} is corrupt ({e.__class__.__name__}); run `racebot index` to rebuild it")
+        return IndexCorrupt(
+            f"index file {folder / name} is corrupt ({e.__class__.__name__}); run `racebot index` to rebuild it"
+        )
 
     try:
         records = json.loads((folder / "records.json").read_text(encoding="utf-8"))
-        articles = {a["source"]: Article(a["source"], a["title"], a["text"], a.get("date")) for a in records["articles"]}
+        articles = {
+            a["source"]: Article(a["source"], a["title"], a["text"], a.get("date")) for a in records["articles"]
+        }
         passages = [_passage_from_record(articles[r["source"]], r) for r in records["passages"]]
     except (OSError, ValueError, KeyError, TypeError, IndexError) as e:
         raise corrupt("records.json", e) from e
@@ -173,8 +185,16 @@ def load_index(index_dir: Path) -> LoadedIndex:
     if passage_faiss.ntotal != len(passages) or sentence_vectors.shape[0] != len(sentences):
         raise corrupt("passages.faiss", ValueError("row counts do not match records.json"))
     return LoadedIndex(
-        folder, manifest, articles, passages, sentences, sentence_passage,
-        passage_faiss, sentence_vectors, bm25["bm25-passages"], bm25["bm25-sentences"],
+        folder,
+        manifest,
+        articles,
+        passages,
+        sentences,
+        sentence_passage,
+        passage_faiss,
+        sentence_vectors,
+        bm25["bm25-passages"],
+        bm25["bm25-sentences"],
     )
 
 
@@ -188,10 +208,14 @@ def build_index(index_dir: Path, settings: BuildSettings, embedder: Embedder, pr
     report = load_corpus(settings.corpus_dir, settings.pattern)
     passages = [p for a in report.articles for p in split_article(a, settings.max_passage_chars)]
     if not passages:
-        raise CorpusEmpty(f"no readable article with indexable text in {settings.corpus_dir} (pattern {settings.pattern!r})")
+        raise CorpusEmpty(
+            f"no readable article with indexable text in {settings.corpus_dir} (pattern {settings.pattern!r})"
+        )
     sentences = [s for p in passages for s in p.sentences]
     cache = _previous_embeddings(index_dir, settings.model)
-    passage_vectors, reused_p = _embed_with_cache(embedder, [dense_text(p) for p in passages], cache, progress, "passages")
+    passage_vectors, reused_p = _embed_with_cache(
+        embedder, [dense_text(p) for p in passages], cache, progress, "passages"
+    )
     sentence_vectors, reused_s = _embed_with_cache(embedder, [s.text for s in sentences], cache, progress, "sentences")
 
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -203,7 +227,10 @@ def build_index(index_dir: Path, settings: BuildSettings, embedder: Embedder, pr
         passage_faiss.add(passage_vectors)
         faiss.write_index(passage_faiss, str(tmp / "passages.faiss"))
         np.save(tmp / "sentences.npy", sentence_vectors, allow_pickle=False)
-        for name, texts in (("bm25-passages", [p.text for p in passages]), ("bm25-sentences", [s.text for s in sentences])):
+        for name, texts in (
+            ("bm25-passages", [p.text for p in passages]),
+            ("bm25-sentences", [s.text for s in sentences]),
+        ):
             retriever = bm25s.BM25()
             retriever.index([tokenize(t) for t in texts], show_progress=False)
             retriever.save(str(tmp / name), show_progress=False)
@@ -229,7 +256,13 @@ def build_index(index_dir: Path, settings: BuildSettings, embedder: Embedder, pr
         raise
     _point_current(index_dir, build_name)
     _remove_old_builds(index_dir, keep=build_name)
-    logger.info("built index %s: %d articles, %d passages in %.1f s", index_dir, len(report.articles), len(passages), manifest["build_seconds"])
+    logger.info(
+        "built index %s: %d articles, %d passages in %.1f s",
+        index_dir,
+        len(report.articles),
+        len(passages),
+        manifest["build_seconds"],
+    )
     return load_index(index_dir)
 
 
@@ -239,7 +272,9 @@ def dense_text(passage: Passage) -> str:
     return passage.text
 
 
-def _embed_with_cache(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray], progress: bool, label: str) -> tuple[np.ndarray, int]:
+def _embed_with_cache(
+    embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray], progress: bool, label: str
+) -> tuple[np.ndarray, int]:
     keys = [content_hash(t) for t in texts]
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
     bar = tqdm(total=len(missing), desc=f"embedding {label}", unit="text", disable=not progress or not missing)
@@ -275,9 +310,7 @@ def _previous_embeddings(index_dir: Path, model: str) -> dict[str, np.ndarray]:
 def _records(report: CorpusReport, passages: list[Passage]) -> dict:
     return {
         "articles": [{"source": a.source, "title": a.title, "date": a.date, "text": a.text} for a in report.articles],
-        "passages": [
-            {"source": p.source, "sentences": [[s.start, s.end] for s in p.sentences]} for p in passages
-        ],
+        "passages": [{"source": p.source, "sentences": [[s.start, s.end] for s in p.sentences]} for p in passages],
     }
 
 

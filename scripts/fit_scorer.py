@@ -35,7 +35,9 @@ def collect(engine: Engine, questions):
     vectors = engine.embedder.embed([q.q for q in questions])
     for q, v in zip(questions, vectors, strict=True):
         scored = answerer.score(make_query(q.q, v))
-        labels = np.array([q.answerable and contains_answer(engine.index.sentences[r].text, q.answers) for r in scored.rows])
+        labels = np.array(
+            [q.answerable and contains_answer(engine.index.sentences[r].text, q.answers) for r in scored.rows]
+        )
         rows.append((q, scored, labels))
     return answerer, rows
 
@@ -60,7 +62,7 @@ def hit_at_1(rows, model):
 
 def confidence_table(answerer, rows, model):
     X, y = [], []
-    for q, s, labels in rows:
+    for _q, s, labels in rows:
         logits = s.features @ model.coef_[0] + model.intercept_[0]
         order = np.argsort(-logits, kind="stable")
         X.append(answerer._confidence_features(s.query, s.retrieval, s.rows[order], s.features[order], logits[order]))
@@ -71,9 +73,11 @@ def confidence_table(answerer, rows, model):
 def report(name, answerer, rows, sent_model, conf_model):
     X, y = confidence_table(answerer, rows, sent_model)
     p = conf_model.predict_proba(X)[:, 1]
-    ans = np.array([q.answerable for q, s, l in rows])
-    print(f"{name}: sentence hit@1 {y[ans].mean():.3f} on {ans.sum()} answerable; "
-          f"confidence AUC answerable-vs-unanswerable {confidence_auc(list(p[ans]), list(p[~ans])):.3f}")
+    ans = np.array([q.answerable for q, _s, _y in rows])
+    print(
+        f"{name}: sentence hit@1 {y[ans].mean():.3f} on {ans.sum()} answerable; "
+        f"confidence AUC answerable-vs-unanswerable {confidence_auc(list(p[ans]), list(p[~ans])):.3f}"
+    )
 
 
 def main() -> None:
@@ -85,7 +89,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--extra-corpus", type=Path, default=None, help="a second, in-domain corpus (e.g. seeds)")
     parser.add_argument("--extra-questions", type=Path, default=None, help="its questions (e.g. eval/dev.yaml)")
-    parser.add_argument("--extra-weight", type=float, default=30.0, help="how many benchmark questions one extra question counts as")
+    parser.add_argument(
+        "--extra-weight", type=float, default=30.0, help="how many benchmark questions one extra question counts as"
+    )
     parser.add_argument("--write", action="store_true", help="write index/scorer.json")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -120,8 +126,16 @@ def main() -> None:
     conf = LogisticRegression(C=1.0, max_iter=2000).fit(*confidence_table(answerer, main_rows, sent))
     report("all (fitted on all)", answerer, main_rows, sent, conf)
     scorer = {
-        "sentence": {"features": list(FEATURE_NAMES), "weights": [round(float(w), 5) for w in sent.coef_[0]], "bias": round(float(sent.intercept_[0]), 5)},
-        "confidence": {"features": list(CONFIDENCE_NAMES), "weights": [round(float(w), 5) for w in conf.coef_[0]], "bias": round(float(conf.intercept_[0]), 5)},
+        "sentence": {
+            "features": list(FEATURE_NAMES),
+            "weights": [round(float(w), 5) for w in sent.coef_[0]],
+            "bias": round(float(sent.intercept_[0]), 5),
+        },
+        "confidence": {
+            "features": list(CONFIDENCE_NAMES),
+            "weights": [round(float(w), 5) for w in conf.coef_[0]],
+            "bias": round(float(conf.intercept_[0]), 5),
+        },
     }
     print(json.dumps(scorer, indent=1))
     if args.write:

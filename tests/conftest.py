@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from support import SEEDS, make_config
 
 from index.config import parse_config

@@ -16,7 +16,16 @@ from bot.cli import build_parser, main
 @pytest.fixture
 def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump({"corpus": {"dir": str(SEEDS)}, "index": {"dir": str(tmp_path / "index")}, "model": {"name": "hash"}, "answer": {"min_confidence": 0.0}}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "corpus": {"dir": str(SEEDS)},
+                "index": {"dir": str(tmp_path / "index")},
+                "model": {"name": "hash"},
+                "answer": {"min_confidence": 0.0},
+            }
+        )
+    )
     return path
 
 
@@ -41,7 +50,10 @@ def test_ask_jsonl_reads_one_question_per_line(config_file: Path, capsys, monkey
     monkeypatch.setattr(sys, "stdin", io.StringIO("Who is the Democratic candidate?\n\nWhat is Handel's party?\n"))
     assert main(["ask", "--config", str(config_file), "--jsonl"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert [json.loads(line)["question"] for line in lines] == ["Who is the Democratic candidate?", "What is Handel's party?"]
+    assert [json.loads(line)["question"] for line in lines] == [
+        "Who is the Democratic candidate?",
+        "What is Handel's party?",
+    ]
 
 
 def test_ask_human_output_and_empty_question(config_file: Path, capsys):
@@ -53,20 +65,39 @@ def test_ask_human_output_and_empty_question(config_file: Path, capsys):
 
 def test_eval_prints_every_figure(config_file: Path, tmp_path: Path, capsys):
     questions = tmp_path / "q.yaml"
-    questions.write_text(yaml.safe_dump({"questions": [
-        {"q": "Which committee has been funneling money into the election?", "answers": ["Democratic Congressional Campaign Committee"], "sources": ["000"]},
-        {"q": "What is the best pizza place in Atlanta?", "answerable": False},
-    ]}))
+    questions.write_text(
+        yaml.safe_dump(
+            {
+                "questions": [
+                    {
+                        "q": "Which committee has been funneling money into the election?",
+                        "answers": ["Democratic Congressional Campaign Committee"],
+                        "sources": ["000"],
+                    },
+                    {"q": "What is the best pizza place in Atlanta?", "answerable": False},
+                ]
+            }
+        )
+    )
     assert main(["eval", "--config", str(config_file), str(questions), "--limit", "2", "--seed", "1"]) == 0
     out = capsys.readouterr().out
-    for label in ("answer_accuracy", "citation_accuracy", "abstention_on_unanswerable", "false_abstentions", "hit@3", "latency p50 / p95"):
+    for label in (
+        "answer_accuracy",
+        "citation_accuracy",
+        "abstention_on_unanswerable",
+        "false_abstentions",
+        "hit@3",
+        "latency p50 / p95",
+    ):
         assert label in out
 
 
 def test_other_corpus_gets_its_own_index(tmp_path: Path, capsys):
     articles = tmp_path / "city-news"
     articles.mkdir()
-    (articles / "a.txt").write_text("Council approves budget\n\nThe city council approved a $2 million budget on Monday.", encoding="utf-8")
+    (articles / "a.txt").write_text(
+        "Council approves budget\n\nThe city council approved a $2 million budget on Monday.", encoding="utf-8"
+    )
     config = tmp_path / "config.yaml"
     config.write_text(yaml.safe_dump({"model": {"name": "hash"}, "answer": {"min_confidence": 0.0}}))
     assert main(["ask", "--config", str(config), "--corpus", str(articles), "--json", "How big is the budget?"]) == 0
@@ -75,7 +106,9 @@ def test_other_corpus_gets_its_own_index(tmp_path: Path, capsys):
 
 
 def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_bad_config_is_reported_by_key_path_with_exit_2_and_no_traceback(tmp_path: Path):
@@ -95,7 +128,12 @@ def test_missing_corpus_is_one_line(tmp_path: Path):
 
 
 def test_console_chat_session(config_file: Path):
-    result = run_cli("chat", "--config", str(config_file), stdin="!help\nWho is the Democratic candidate?\n!source 1\n!source 99\n!ask\n!reindex\n")
+    result = run_cli(
+        "chat",
+        "--config",
+        str(config_file),
+        stdin="!help\nWho is the Democratic candidate?\n!source 1\n!source 99\n!ask\n!reindex\n",
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "!ask QUESTION" in out and "[1]" in out and "there is no [99]" in out and "Please ask a question" in out

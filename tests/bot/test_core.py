@@ -90,7 +90,9 @@ def test_reindex_is_for_admins_and_reports_its_outcome(core: CommandCore):
     assert refused.kind is ReplyKind.REFUSED and "only the bot's admins" in refused.text
     outcomes: list[Reply] = []
     done = threading.Event()
-    started = core.handle("!reindex", Requester("m", "c", role_ids=frozenset({"mods"})), notify=lambda r: (outcomes.append(r), done.set()))
+    started = core.handle(
+        "!reindex", Requester("m", "c", role_ids=frozenset({"mods"})), notify=lambda r: (outcomes.append(r), done.set())
+    )
     assert started.kind is ReplyKind.NOTICE and "background" in started.text
     assert done.wait(30)
     assert outcomes[0].kind is ReplyKind.NOTICE and "5 articles" in outcomes[0].text
@@ -109,7 +111,10 @@ def test_a_second_reindex_while_one_runs_is_told_so(core: CommandCore, monkeypat
     done = threading.Event()
     core.reindex(ADMIN, notify=lambda r: done.set())
     assert "already running" in core.reindex(ADMIN).text
-    assert core.ask("Who is the Democratic candidate?", USER).kind in (ReplyKind.ANSWER, ReplyKind.ABSTAIN)  # still answering
+    assert core.ask("Who is the Democratic candidate?", USER).kind in (
+        ReplyKind.ANSWER,
+        ReplyKind.ABSTAIN,
+    )  # still answering
     release.set()
     assert done.wait(30)
 

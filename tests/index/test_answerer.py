@@ -42,7 +42,13 @@ def test_unanswerable_questions_are_abstained_with_closest_sources(real_engine: 
 def test_the_runoff_winner_is_never_invented(real_engine: Engine):
     answer = real_engine.ask("who won the runoff primary")
     text = (answer.text or "").lower()
-    for claim in ("ossoff won the runoff", "handel won the runoff", "won the june 20", "defeated ossoff", "defeated handel"):
+    for claim in (
+        "ossoff won the runoff",
+        "handel won the runoff",
+        "won the june 20",
+        "defeated ossoff",
+        "defeated handel",
+    ):
         assert claim not in text
 
 

@@ -20,7 +20,11 @@ def test_times_and_time_zones_stay_in_one_sentence():
 
 def test_mr_without_a_period_and_initials():
     text = "But Mr Ossoff was undeterred. Actor Samuel L. Jackson cut an ad. Donald J. Trump tweeted."
-    assert sentences(text) == ["But Mr Ossoff was undeterred.", "Actor Samuel L. Jackson cut an ad.", "Donald J. Trump tweeted."]
+    assert sentences(text) == [
+        "But Mr Ossoff was undeterred.",
+        "Actor Samuel L. Jackson cut an ad.",
+        "Donald J. Trump tweeted.",
+    ]
 
 
 def test_closing_quote_stays_with_its_sentence():

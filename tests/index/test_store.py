@@ -24,13 +24,18 @@ def test_missing_index_is_built_on_first_use_with_a_manifest(hash_engine: Engine
 def test_reindex_reuses_embeddings_of_unchanged_passages(hash_engine: Engine, corpus: Path):
     before = hash_engine.index.manifest["passages"]
     path = corpus / "000_87f512e21ea3dd41.txt"
-    path.write_text(path.read_text(encoding="utf-8") + "\n\nA brand new closing paragraph about turnout.", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n\nA brand new closing paragraph about turnout.", encoding="utf-8"
+    )
     report = hash_engine.reindex()
     assert report.passages == before + 1
     total = hash_engine.index.manifest["passages"] + hash_engine.index.manifest["sentences"]
     # Only the new one-sentence paragraph was embedded (passage and sentence share one text).
     assert report.reused_embeddings == total - 1
-    assert "brand new closing paragraph" in hash_engine.ask("What is the new closing paragraph about turnout?").citations[0].passage_text
+    assert (
+        "brand new closing paragraph"
+        in hash_engine.ask("What is the new closing paragraph about turnout?").citations[0].passage_text
+    )
 
 
 def test_a_crash_mid_build_leaves_the_previous_index_usable(hash_engine: Engine, corpus: Path, monkeypatch):
