@@ -53,7 +53,7 @@ def test_bench_prints_every_figure_without_touching_the_index(config_file: Path,
         "in-process warm-up",
         "p50",
         "p95",
-        "target: p50 <= 30 ms",
+        "target (set for the seed corpus): p50 <= 30 ms",
         "peak memory",
         "`racebot ask` child process",
     ):
