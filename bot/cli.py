@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import yaml
+
 from index.config import Config, ConfigError, load_config
 from index.embedder import ModelLoadError
 from index.store import IndexError_
@@ -102,7 +104,7 @@ def cmd_eval(args: argparse.Namespace, config: Config) -> int:
 
     try:
         questions = sample(load_questions(args.file), args.limit, args.seed)
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, yaml.YAMLError) as e:
         print(f"error: cannot read questions: {e}", file=sys.stderr)
         return 2
     engine = _engine(config, progress=sys.stderr.isatty())
