@@ -1,8 +1,9 @@
 """Pick the sentence(s) that answer a question and decide whether to answer at all.
 
 The answer is always a contiguous span of one article: the best-scoring
-sentence, widened to the previous sentence when it opens with a word that
-points back ("He", "This", "But"). Confidence is a calibrated probability that
+sentence, widened to the sentence before when it opens with a word that points
+back ("He", "This", "But") or that sentence introduces it ("... reading:"), and
+to the sentence after when it ends in a colon. Confidence is a calibrated probability that
 the quoted span answers the question; below `min_confidence` the answerer
 abstains and lists the closest passages instead.
 """
@@ -17,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.features import FEATURE_NAMES, idf_overlap, question_type, sentence_features
-from index.models import Answer, Citation, Hit, Passage, Sentence
+from index.features import FEATURE_NAMES, idf_overlap, question_shape, sentence_features
+from index.models import Answer, Citation, Hit, Passage
 from index.retriever import Query, Retrieval, lexical_scores, retrieve
 from index.store import LoadedIndex
 from index.text import STOPWORDS, tokenize, words
@@ -38,7 +39,7 @@ CONFIDENCE_NAMES = (
     "negation",
 )
 _NEGATION = {"not", "never", "no", "nor", "without", "n't", "neither"}
-MIN_CANDIDATE_SENTENCES = 20
+MIN_CANDIDATE_SENTENCES = 40
 SUPPORT_MARGIN = 2.0  # a supporting citation scores within this many logits of the answer
 _POINTS_BACK = {
     "he",
@@ -131,7 +132,7 @@ class Answerer:
         self.max_citations = max_citations
         self.min_candidates = MIN_CANDIDATE_SENTENCES
         self.extra_passages = 20
-        self.per_ranking_sentences = 5
+        self.per_ranking_sentences = 10
 
     @cached_property
     def _sentence_tokens(self) -> list[frozenset[str]]:
@@ -175,8 +176,7 @@ class Answerer:
         cos = all_cos[rows]
         bm25_max = float(sent_bm25[rows].max()) if len(rows) else 0.0
         lex_max = float(retrieval.lexical.max()) or 1.0
-        qwords = set(words(query.text))
-        qtype = question_type(query.text)
+        shape = question_shape(query.text)
         qset = set(query.tokens)
         feats = []
         for j, row in enumerate(rows):
@@ -198,9 +198,8 @@ class Answerer:
                     p_cos=float(retrieval.dense[prow]),
                     p_lex_rel=float(retrieval.lexical[prow]) / lex_max,
                     p_rank=ranks[j],
-                    qtype=qtype,
+                    shape=shape,
                     sentence=sentence,
-                    question_words=qwords,
                     novel=len(own - qset) / (len(own) + 1),
                 )
             )
@@ -287,7 +286,7 @@ class Answerer:
         if not len(scored.rows) or not query.tokens or scored.confidence < self.min_confidence:
             return Answer(query.text, None, scored.confidence, self._closest_passages(scored))
         best = self.index.sentences[scored.rows[0]]
-        start, end = self._answer_span(best)
+        start, end = self._answer_span(int(scored.rows[0]))
         article = self.index.articles[best.source]
         passage = self._passage_of(scored.rows[0])
         citations = [self._citation(1, best.source, start, end, passage)]
@@ -300,17 +299,30 @@ class Answerer:
             citations.append(self._citation(len(citations) + 1, s.source, s.start, s.end, self._passage_of(row)))
         return Answer(query.text, article.text[start:end], scored.confidence, tuple(citations))
 
-    def _answer_span(self, best: Sentence) -> tuple[int, int]:
-        """The best sentence, plus the sentences before it while it points back to them."""
-        start, end = best.start, best.end
-        sentences = self._passages_by_id[best.passage_id].sentences
-        i = best.position
-        taken = 1
-        while i > 0 and taken < self.max_sentences and _points_back(sentences[i].text):
-            i -= 1
-            start = sentences[i].start
-            taken += 1
-        return start, end
+    def _answer_span(self, row: int) -> tuple[int, int]:
+        """The best sentence, widened to its neighbours in the article when it is not whole alone.
+
+        Backwards while it points back to the sentence before ("He", "But") or that
+        sentence introduces it ("... reading:"); forwards when it ends in a colon. Never
+        more than `max_sentences` sentences, never past the article's edges.
+        """
+        sentences = self.index.sentences
+        first = last = row
+        while last - first + 1 < self.max_sentences:
+            before = (
+                sentences[first - 1] if first > 0 and sentences[first - 1].source == sentences[row].source else None
+            )
+            if before and (_points_back(sentences[first].text) or _introduces(before.text)):
+                first -= 1
+            elif (
+                _introduces(sentences[last].text)
+                and last + 1 < len(sentences)
+                and (sentences[last + 1].source == sentences[row].source)
+            ):
+                last += 1
+            else:
+                break
+        return sentences[first].start, sentences[last].end
 
     def _passage_of(self, row: int) -> Passage:
         return self.index.passages[int(self.index.sentence_passage[row])]
@@ -334,3 +346,8 @@ class Answerer:
 def _points_back(sentence: str) -> bool:
     first = words(sentence[:40])
     return bool(first) and first[0] in _POINTS_BACK and first[0] not in STOPWORDS - _POINTS_BACK
+
+
+def _introduces(sentence: str) -> bool:
+    """Ends in a colon: what it introduces is in the next sentence."""
+    return sentence.rstrip().endswith(":")

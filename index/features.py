@@ -4,8 +4,10 @@ Each candidate comes from one of the retrieved passages. The features mix the
 dense similarity of the sentence and its neighbours, BM25 at sentence and
 passage level, IDF-weighted overlap with the question, and whether the
 sentence holds the kind of thing the question asks for (a name for "who", a
-date for "when", a number for "how many") that the question does not already
-contain. `index/scorer.json` holds the learned weights (see scripts/fit_scorer.py).
+date for "when", a number for "how many", a name built on the noun of a "which
+university" question, a quotation for "what did X say") that the question does
+not already contain, and whether it is a shouted banner rather than a statement.
+`index/scorer.json` holds the learned weights (see scripts/fit_scorer.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.models import Sentence
-from index.text import words
+from index.text import STOPWORDS, words
 
 FEATURE_NAMES = (
     "cos",
@@ -38,12 +40,51 @@ FEATURE_NAMES = (
     "novel",
     "length",
     "first_in_passage",
+    "caps",
+    "named_head",
+    "quote",
 )
 QUESTION_TYPES = ("person", "date", "number", "place", "entity")
 
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]  # noqa: E501
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]  # noqa: E501
 _NUMBER_WORDS = set(
-    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "billion", "dozen", "half"]  # noqa: E501
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "dozen",
+        "half",
+    ]  # noqa: E501
 )
 _DATE = re.compile(
     r"\b(1\d{3}|20\d{2})s?\b|\b("
@@ -79,7 +120,7 @@ def question_type(question: str) -> str:
     return "other"
 
 
-def has_expected_type(sentence: str, qtype: str, question_words: set[str]) -> bool:
+def has_expected_type(sentence: str, qtype: str, question_words: frozenset[str] | set[str]) -> bool:
     """Does the sentence hold a new name, date or number of the kind asked for?"""
     if qtype == "date":
         return any(m.group(0).lower() not in question_words for m in _DATE.finditer(sentence))
@@ -89,6 +130,65 @@ def has_expected_type(sentence: str, qtype: str, question_words: set[str]) -> bo
         )
     if qtype in ("person", "place", "entity"):
         return any(w.lower().strip(".'’") not in question_words for w in _CAPITALIZED.findall(sentence))
+    return False
+
+
+@dataclass(frozen=True)
+class QuestionShape:
+    """What the question's wording says about its answer; computed once per question."""
+
+    qtype: str  # see question_type()
+    words: frozenset[str]  # lowercased words of the question
+    heads: tuple[str, ...]  # "which university ..." -> ("university",): the kind of name asked for
+    wants_quote: bool  # "what did X say / call / describe ..." -> the answer is likely a quotation
+
+
+def question_shape(question: str) -> QuestionShape:
+    return QuestionShape(
+        question_type(question), frozenset(words(question)), _which_heads(question), bool(_SAYS.search(question))
+    )
+
+
+_SAYS = re.compile(
+    r"\b(say|says|said|describe[sd]?|call(s|ed)?|tell|told|claim(s|ed)?|quote[sd]?|words?|tweet(s|ed)?|"
+    r"wr(i|o)te|writes|promise[sd]?|slogan|remarks?)\b",
+    re.I,
+)
+_QUOTE = re.compile(r"[\"“”]|''|``")
+_WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w'’-]+\s+){0,3})", re.I)
+
+
+def _which_heads(question: str) -> tuple[str, ...]:
+    """The common nouns right after "which"/"what" ("which polling average" -> polling, average).
+
+    Capitalised words there are proper adjectives ("which Republican candidate") and are skipped."""
+    m = _WHICH.search(question)
+    if not m:
+        return ()
+    heads: list[str] = []
+    for raw in m.group(1).split():
+        word = raw.lower().rstrip("'’s") if raw.lower().endswith(("'s", "’s")) else raw.lower()
+        if raw[:1].isupper() and not heads:
+            continue
+        if word in STOPWORDS or word in _AUXILIARIES or not word.isalpha():
+            break
+        heads.append(word)
+        if raw.lower().endswith(("'s", "’s")) or len(heads) == 2:
+            break
+    return tuple(heads)
+
+
+_AUXILIARIES = {"is", "was", "are", "were", "do", "does", "did", "has", "have", "had", "will", "would", "can", "could"}
+
+
+def _names_head(sentence: str, shape: QuestionShape) -> bool:
+    """Does the sentence hold a new proper name built on the noun asked for ("Emory University")?"""
+    for head in shape.heads:
+        for form in {head, head.rstrip("s")}:
+            for m in re.finditer(r"\b" + re.escape(form.capitalize()) + r"s?\b", sentence):
+                before = sentence[: m.start()].split()
+                if before and before[-1][:1].isupper() and before[-1].lower() not in shape.words:
+                    return True
     return False
 
 
@@ -119,12 +219,12 @@ def sentence_features(
     p_cos: float,
     p_lex_rel: float,
     p_rank: int,
-    qtype: str,
+    shape: QuestionShape,
     sentence: Sentence,
-    question_words: set[str],
     novel: float,
 ) -> np.ndarray:
-    present = qtype != "other" and has_expected_type(sentence.text, qtype, question_words)
+    qtype = shape.qtype
+    present = qtype != "other" and has_expected_type(sentence.text, qtype, shape.words)
     types = [float(present and qtype == t) for t in QUESTION_TYPES]
     return np.array(
         [
@@ -142,6 +242,15 @@ def sentence_features(
             novel,
             math.log1p(len(sentence.text.split())),
             float(sentence.position == 0),
+            float(_is_shouting(sentence.text)),
+            float(_names_head(sentence.text, shape)),
+            float(shape.wants_quote and bool(_QUOTE.search(sentence.text))),
         ],
         dtype=np.float32,
     )
+
+
+def _is_shouting(text: str) -> bool:
+    """Mostly capital letters: a heading, slogan or banner rather than a statement."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.6

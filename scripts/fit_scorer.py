@@ -3,12 +3,15 @@
 Usage (takes a few minutes; needs scikit-learn from the dev extras):
 
     python scripts/fit_scorer.py --corpus ../shared/bench/squad2-dev-a/corpus \
-        --questions ../shared/bench/squad2-dev-a/questions.yaml --limit 3000
+        --questions ../shared/bench/squad2-dev-a/questions.yaml --limit 3000 \
+        --extra-corpus seeds --extra-questions ../shared/eval/dev.yaml --write
 
-Both models are logistic regressions over the features in index/features.py
-and index/answerer.py. Articles are split in two by position: the figures
-printed for the held-out half are what to expect on unseen articles; the
-weights written are then fitted on all of them.
+The sentence ranker is a linear model over the features in index/features.py,
+fitted listwise (softmax over each question's candidates); the confidence model
+is a logistic regression over the features in index/answerer.py. Benchmark
+articles are split in two by position: the figures printed for the held-out
+half are what to expect on unseen articles; the extra (in-domain) set is judged
+leave-one-out. The weights written are then fitted on everything.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 from index.answerer import CONFIDENCE_NAMES, SCORER_PATH
@@ -42,28 +47,54 @@ def collect(engine: Engine, questions):
     return answerer, rows
 
 
-def fit_sentence(rows, weights=None):
-    """Pointwise logistic ranker over the candidates of questions that have a right one.
+@dataclass(frozen=True)
+class Ranker:
+    """A linear sentence ranker: the shape scorer.json stores."""
 
-    `weights` (one per row of `rows`) lets a small in-domain set count as much as a large benchmark.
+    coef: np.ndarray
+    intercept: float = 0.0
+
+
+def fit_sentence(rows, weights=None, l2=0.01):
+    """Listwise linear ranker: maximise the softmax probability of the right sentences per question.
+
+    Only questions with a right candidate count. `weights` (one per row of `rows`) lets a
+    small in-domain set count as much as a large benchmark. Features are standardised
+    for the optimiser and the weights mapped back, so scorer.json takes raw features.
     """
     weights = weights or [1.0] * len(rows)
-    keep = [(s, y, w) for (q, s, y), w in zip(rows, weights, strict=True) if q.answerable and y.any()]
-    X = np.vstack([s.features for s, y, w in keep])
-    y = np.concatenate([y for s, y, w in keep])
-    sample_weight = np.concatenate([np.full(len(y), w / len(y)) for s, y, w in keep])
-    return LogisticRegression(C=1.0, max_iter=3000).fit(X, y, sample_weight=sample_weight * len(keep))
+    keep = [(s.features, y, w) for (q, s, y), w in zip(rows, weights, strict=True) if q.answerable and y.any()]
+    stacked = np.vstack([x for x, _y, _w in keep])
+    mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-6
+    lists = [((x - mean) / scale, y, w) for x, y, w in keep]
+    total = sum(w for _x, _y, w in lists)
+
+    def loss_and_grad(theta):
+        loss, grad = l2 * theta @ theta, 2 * l2 * theta
+        for x, y, w in lists:
+            logits = x @ theta
+            p = np.exp(logits - logits.max())
+            p /= p.sum()
+            right = p[y].sum()
+            loss -= w * np.log(right + 1e-12) / total
+            grad -= w * (x.T @ (np.where(y, p / (right + 1e-12), 0.0) - p)) / total
+        return loss, grad
+
+    theta = minimize(loss_and_grad, np.zeros(stacked.shape[1]), jac=True, method="L-BFGS-B").x
+    # Shift so a typical right answer sits near logit 0; only differences matter for ranking.
+    coef = theta / scale
+    return Ranker(coef, -float(np.mean([(x[y] @ coef).mean() for x, y, _w in keep])))
 
 
 def hit_at_1(rows, model):
-    hits = [bool(y[np.argmax(s.features @ model.coef_[0])]) for q, s, y in rows if q.answerable and len(y)]
+    hits = [bool(y[np.argmax(s.features @ model.coef)]) for q, s, y in rows if q.answerable and len(y)]
     return sum(hits) / max(len(hits), 1)
 
 
 def confidence_table(answerer, rows, model):
     X, y = [], []
     for _q, s, labels in rows:
-        logits = s.features @ model.coef_[0] + model.intercept_[0]
+        logits = s.features @ model.coef + model.intercept
         order = np.argsort(-logits, kind="stable")
         X.append(answerer._confidence_features(s.query, s.retrieval, s.rows[order], s.features[order], logits[order]))
         y.append(bool(labels[order][0]) if len(order) else False)
@@ -109,12 +140,12 @@ def main() -> None:
     report("train half", answerer, train, sent, conf)
     report("held-out half", answerer, test, sent, conf)
     weights = [1.0] * len(rows)
-    main_rows = rows  # the confidence model is fitted on the benchmark only: its features need its index
+    main_rows, extra, extra_answerer = rows, [], None
     if args.extra_corpus and args.extra_questions:
         extra_config = parse_config({"corpus": {"dir": str(args.extra_corpus.resolve())}}, Path.cwd())
         extra_engine = Engine(extra_config, embedder=engine.embedder)
         extra_engine.warm_up()
-        _, extra = collect(extra_engine, load_questions(args.extra_questions))
+        extra_answerer, extra = collect(extra_engine, load_questions(args.extra_questions))
         loo = []
         for i in range(len(extra)):  # leave-one-out: each extra question judged by weights fitted without it
             model = fit_sentence(rows + extra[:i] + extra[i + 1 :], weights + [args.extra_weight] * (len(extra) - 1))
@@ -123,13 +154,22 @@ def main() -> None:
         print(f"extra set: leave-one-out sentence hit@1 {sum(loo) / len(loo):.3f} on {len(loo)} answerable")
         rows, weights = rows + extra, weights + [args.extra_weight] * len(extra)
     sent = fit_sentence(rows, weights)
-    conf = LogisticRegression(C=1.0, max_iter=2000).fit(*confidence_table(answerer, main_rows, sent))
+    # Confidence features depend on the index, so each set's table comes from its own answerer.
+    X, y = confidence_table(answerer, main_rows, sent)
+    sample_weight = np.ones(len(y))
+    if extra:
+        X_extra, y_extra = confidence_table(extra_answerer, extra, sent)
+        X, y = np.vstack([X, X_extra]), np.concatenate([y, y_extra])
+        sample_weight = np.concatenate([sample_weight, np.full(len(y_extra), args.extra_weight)])
+    conf = LogisticRegression(C=1.0, max_iter=2000).fit(X, y, sample_weight=sample_weight)
     report("all (fitted on all)", answerer, main_rows, sent, conf)
+    if extra:
+        report("extra set (fitted on all)", extra_answerer, extra, sent, conf)
     scorer = {
         "sentence": {
             "features": list(FEATURE_NAMES),
-            "weights": [round(float(w), 5) for w in sent.coef_[0]],
-            "bias": round(float(sent.intercept_[0]), 5),
+            "weights": [round(float(w), 5) for w in sent.coef],
+            "bias": round(float(sent.intercept), 5),
         },
         "confidence": {
             "features": list(CONFIDENCE_NAMES),

@@ -1,0 +1,102 @@
+"""What the question's wording tells the sentence scorer, and how an answer span is widened."""
+
+from pathlib import Path
+
+import pytest
+from support import make_config
+
+from index.engine import Engine
+from index.features import _is_shouting, _names_head, question_shape
+
+
+@pytest.mark.parametrize(
+    ("question", "heads"),
+    [
+        ("Which university's medical school does she attend?", ("university",)),
+        ("Which Republican candidate is a former state senator?", ("candidate",)),
+        ("Which polling average showed a tight race?", ("polling", "average")),
+        ("Which committee has been funneling money?", ("committee",)),
+        ("Who won?", ()),
+    ],
+)
+def test_which_questions_name_the_kind_of_thing_asked_for(question: str, heads: tuple[str, ...]):
+    assert question_shape(question).heads == heads
+
+
+def test_a_new_proper_name_built_on_the_asked_noun_is_recognised():
+    shape = question_shape("Which university's medical school does his girlfriend attend?")
+    assert _names_head("His girlfriend is an Emory University medical student.", shape)
+    assert not _names_head("University officials declined to comment.", shape)  # no name before it
+    assert not _names_head("She studies medicine at a state university.", shape)
+
+
+@pytest.mark.parametrize(
+    ("question", "wants"),
+    [
+        ("What did the senator say about taxes?", True),
+        ("How did Ossoff describe the election?", True),
+        ("What did Trump's tweet call the media?", True),
+        ("Which network interviewed Ossoff?", False),
+    ],
+)
+def test_say_questions_ask_for_a_quotation(question: str, wants: bool):
+    assert question_shape(question).wants_quote is wants
+
+
+def test_shouting_is_a_banner_not_a_statement():
+    assert _is_shouting("KAREN HANDEL FOR CONGRESS.")
+    assert not _is_shouting("The U.S. House race in Georgia's 6th district.")
+    assert not _is_shouting("OK.")
+
+
+def _engine_for(tmp_path: Path, text: str) -> Engine:
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    (corpus / "mayor.txt").write_text(text, encoding="utf-8")
+    engine = Engine(make_config(corpus, tmp_path / "index"))
+    engine.warm_up()
+    return engine
+
+
+def test_a_sentence_ending_in_a_colon_brings_what_it_introduces(tmp_path: Path):
+    engine = _engine_for(
+        tmp_path,
+        "Mayor's letter\n\nThe council met on Monday.\n\n"
+        "The mayor announced the harbour budget in a letter reading:\n\n"
+        "Forty million dollars will rebuild the piers.\n\nResidents cheered.\n",
+    )
+    answerer = engine._ready()
+    rows = [i for i, s in enumerate(engine.index.sentences) if s.text.endswith("reading:")]
+    start, end = answerer._answer_span(rows[0])
+    quote = engine.index.articles["mayor.txt"].text[start:end]
+    assert quote.startswith("The mayor announced") and quote.endswith("rebuild the piers.")
+
+
+def test_a_sentence_after_an_introduction_brings_the_introduction(tmp_path: Path):
+    engine = _engine_for(
+        tmp_path,
+        "Mayor's letter\n\nThe mayor wrote in a letter reading:\n\nTAXES WILL FALL.\n\nResidents cheered.\n",
+    )
+    answerer = engine._ready()
+    row = next(i for i, s in enumerate(engine.index.sentences) if s.text == "TAXES WILL FALL.")
+    start, end = answerer._answer_span(row)
+    assert (
+        engine.index.articles["mayor.txt"].text[start:end] == "The mayor wrote in a letter reading:\n\nTAXES WILL FALL."
+    )
+
+
+def test_widening_stops_at_max_sentences_and_at_the_article_edge(tmp_path: Path):
+    engine = _engine_for(
+        tmp_path,
+        (
+            "Notes\n\nThe storm reached the coast on Monday night:\n\nThe fishermen left the harbour at dawn:\n\n"
+            "The fishermen came back at noon with empty nets:\n\nThe storm ended late on Tuesday evening:\n"
+        ),
+    )
+    answerer = engine._ready()
+    start, end = answerer._answer_span(0)
+    spanned = [s for s in engine.index.sentences if start <= s.start and s.end <= end]
+    assert len(spanned) == answerer.max_sentences
+    last = len(engine.index.sentences) - 1
+    start, end = answerer._answer_span(last)
+    assert end == engine.index.sentences[last].end
