@@ -20,8 +20,10 @@ with warnings.catch_warnings():
 
 from fake_discord import FakeDiscord, connected_bot  # noqa: E402
 
+import bot.discord_bot  # noqa: E402
 from bot.core import AnswerEngine, CommandCore  # noqa: E402
 from bot.discord_bot import RaceBot, build_bot  # noqa: E402
+from bot.discord_render import render_reply  # noqa: E402
 from index.config import AdminSettings, BotSettings, Config, parse_config  # noqa: E402
 from index.engine import Engine  # noqa: E402
 
@@ -108,3 +110,15 @@ def discord_session(monkeypatch: pytest.MonkeyPatch, discord_engine: Engine) -> 
             await fake.close()
 
     return session
+
+
+@pytest.fixture
+def answer_rendering_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make rendering any answer raise inside the Discord adapter (other replies still render)."""
+
+    def render_fails_for_answers(reply, prefix):
+        if reply.answer is not None:
+            raise KeyError("boom")
+        return render_reply(reply, prefix)
+
+    monkeypatch.setattr(bot.discord_bot, "render_reply", render_fails_for_answers)

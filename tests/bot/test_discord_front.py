@@ -13,9 +13,10 @@ import threading
 import time
 from typing import Any
 
-import bot.discord_bot
+import pytest
+
 from bot.discord_bot import bot_intents
-from bot.discord_render import CONTENT_LIMIT, DESCRIPTION_LIMIT, escape, render_reply
+from bot.discord_render import CONTENT_LIMIT, DESCRIPTION_LIMIT, escape
 from index.engine import Engine
 from index.models import Answer, Citation, ReindexReport
 
@@ -325,16 +326,8 @@ def test_an_engine_failure_gets_an_apology_with_an_incident_id(discord_session, 
     assert logged and logged[0].exc_info is not None
 
 
-def test_an_unexpected_error_in_the_adapter_gets_an_apology_and_a_logged_traceback(
-    discord_session, monkeypatch, caplog
-):
-    def render_fails_for_answers(reply, prefix):
-        if reply.answer is not None:
-            raise KeyError("boom")
-        return render_reply(reply, prefix)
-
-    monkeypatch.setattr(bot.discord_bot, "render_reply", render_fails_for_answers)
-
+@pytest.mark.usefixtures("answer_rendering_fails")
+def test_an_unexpected_error_in_the_adapter_gets_an_apology_and_a_logged_traceback(discord_session, caplog):
     async def main():
         async with discord_session() as s:
             (body,) = await s.fake.replies_to(await s.fake.say(s.fake.member, f"!ask {QUESTION}"))

@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import pytest
 from fake_discord import FakeDiscord, Recorded
-
-import bot.discord_bot
-from bot.discord_render import render_reply
 
 NO_PINGS = {"parse": []}
 
@@ -91,16 +89,8 @@ def test_slash_help_lists_the_commands(discord_session):
     asyncio.run(main())
 
 
-def test_an_unexpected_error_in_a_slash_command_gets_an_apology_and_a_logged_traceback(
-    discord_session, monkeypatch, caplog
-):
-    def render_fails_for_answers(reply, prefix):
-        if reply.answer is not None:
-            raise KeyError("boom")
-        return render_reply(reply, prefix)
-
-    monkeypatch.setattr(bot.discord_bot, "render_reply", render_fails_for_answers)
-
+@pytest.mark.usefixtures("answer_rendering_fails")
+def test_an_unexpected_error_in_a_slash_command_gets_an_apology_and_a_logged_traceback(discord_session, caplog):
     async def main():
         async with discord_session() as s:
             _, token = await s.fake.slash(s.fake.member, "ask", {"question": "Who is Jon Ossoff?"})
