@@ -7,7 +7,7 @@ from typing import TextIO
 
 from bot.core import CommandCore, Reply, Requester
 
-CONSOLE_USER = Requester(user_id="console", conversation_id="console", is_platform_admin=True)
+CONSOLE_USER = Requester(user_id="console", conversation_id="console", is_platform_admin=True, rate_limited=False)
 
 
 def run_console(core: CommandCore, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:

@@ -43,12 +43,15 @@ class Requester:
     channel or thread, or "console". `role_ids` and `is_platform_admin` come
     from the platform (Discord roles and the Administrator permission, Slack
     workspace admin) and are only trusted as far as the config allows.
+    `rate_limited` is False only for the console, whose one user may pipe in
+    a whole file of questions.
     """
 
     user_id: str
     conversation_id: str
     role_ids: frozenset[str] = frozenset()
     is_platform_admin: bool = False
+    rate_limited: bool = True
 
 
 class ReplyKind(Enum):
@@ -171,7 +174,7 @@ class CommandCore:
                 ReplyKind.USAGE,
                 "That question has no words in it. Please ask in words, e.g. `who won the first round?`",
             )
-        wait = self._cooldown_left(who.user_id)
+        wait = self._cooldown_left(who.user_id) if who.rate_limited else 0.0
         if wait > 0:
             return Reply(ReplyKind.REFUSED, f"Easy there — you can ask again in {wait:.0f} s.")
         try:

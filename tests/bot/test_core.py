@@ -85,6 +85,14 @@ def test_cooldown_is_per_user_and_friendly(hash_engine: Engine):
     assert core.ask("Who is the Democratic candidate?", USER).kind is not ReplyKind.REFUSED
 
 
+def test_the_console_user_is_never_told_to_wait(hash_engine: Engine):
+    from bot.console import CONSOLE_USER
+
+    core = CommandCore(hash_engine, BotSettings(cooldown_seconds=5), clock=lambda: 100.0)
+    kinds = [core.ask("Who is the Democratic candidate?", CONSOLE_USER).kind for _ in range(3)]
+    assert ReplyKind.REFUSED not in kinds
+
+
 def test_reindex_is_for_admins_and_reports_its_outcome(core: CommandCore):
     refused = core.handle("!reindex", USER)
     assert refused.kind is ReplyKind.REFUSED and "only the bot's admins" in refused.text
