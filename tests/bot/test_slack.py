@@ -423,7 +423,9 @@ def test_reindex_is_refused_for_a_non_admin(engine: Engine, config: Config) -> N
     with running(engine, config) as bot:
         bot.command("/reindex", user="U1")
         bot.event(message("!reindex", user="U1"))
-        slash, text = bot.slack.wait_for_posts(2)
+        posts = bot.slack.wait_for_posts(2)  # answered concurrently: either may come first
+    [slash] = [p for p in posts if p.method == "respond"]
+    [text] = [p for p in posts if p.method == "chat.postMessage"]
     for post in (slash, text):
         assert "only the bot's admins" in post.params["text"]
     assert slash.params["response_type"] == "ephemeral"
@@ -473,6 +475,7 @@ def test_mentions_in_a_quoted_answer_notify_nobody(config: Config) -> None:
     engine = FixedEngine(Answer("q", quote, 0.9, (citation(1, quote),)))
     with running(engine, config) as bot:
         bot.event(message("!ask who was invited?"))
+        bot.slack.wait_for_posts(1)  # the answer must exist before !source asks for it
         bot.event(message("!source 1", ts="1700000000.000500", thread_ts="1700000000.000100"))
         posts = bot.slack.wait_for_posts(2)
     for post in posts:
@@ -512,6 +515,7 @@ def test_a_very_long_passage_stays_within_block_kit_limits(config: Config) -> No
     engine = FixedEngine(Answer("q", quote, 0.9, (citation(1, quote, passage), citation(2, "x"))))
     with running(engine, config) as bot:
         bot.event(message("!ask how did the count go?"))
+        bot.slack.wait_for_posts(1)  # the answer must exist before !source asks for it
         bot.event(message("!source 1", ts="1700000000.000600", thread_ts="1700000000.000100"))
         bot.front.wait_idle()
         posts = bot.slack.posts()
