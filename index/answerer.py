@@ -344,8 +344,23 @@ class Answerer:
 
 
 def _points_back(sentence: str) -> bool:
+    """Opens with a word that needs the sentence before: "He said", "This is", "But".
+
+    A demonstrative before a noun ("That primary is June 13") names its own subject."""
     first = words(sentence[:40])
-    return bool(first) and first[0] in _POINTS_BACK and first[0] not in STOPWORDS - _POINTS_BACK
+    if not first or first[0] not in _POINTS_BACK or first[0] in STOPWORDS - _POINTS_BACK:
+        return False
+    if first[0] in _DEMONSTRATIVES and len(first) > 1:
+        return first[1] in _VERBS_AFTER_PRONOUN
+    return True
+
+
+_DEMONSTRATIVES = {"this", "that", "these", "those"}
+_VERBS_AFTER_PRONOUN = {
+    "is", "was", "are", "were", "has", "had", "have", "will", "would", "could", "can", "may", "might",
+    "should", "must", "means", "meant", "made", "makes", "came", "comes", "led", "leads", "left", "gave",
+    "gives", "includes", "included", "seems", "seemed", "did", "does", "do",
+}  # fmt: skip
 
 
 def _introduces(sentence: str) -> bool:

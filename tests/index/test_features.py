@@ -100,3 +100,20 @@ def test_widening_stops_at_max_sentences_and_at_the_article_edge(tmp_path: Path)
     last = len(engine.index.sentences) - 1
     start, end = answerer._answer_span(last)
     assert end == engine.index.sentences[last].end
+
+
+@pytest.mark.parametrize(
+    ("sentence", "points_back"),
+    [
+        ("He called the runoff a big win.", True),
+        ("This is more than double the early vote.", True),
+        ("But Mr Ossoff was undeterred.", True),
+        ("That primary is June 13 - a week before the runoff.", False),  # names its own subject
+        ("This Tuesday it was another special election.", False),
+        ("Voters have already cast 140,308 early ballots.", False),
+    ],
+)
+def test_only_sentences_that_lean_on_the_one_before_are_widened(sentence: str, points_back: bool):
+    from index.answerer import _points_back
+
+    assert _points_back(sentence) is points_back
