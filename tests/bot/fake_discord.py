@@ -25,6 +25,7 @@ import yarl
 from aiohttp import WSMsgType, web
 
 DISCORD_EPOCH_MS = 1420070400000
+NO_PINGS = {"parse": []}  # allowed_mentions that ping nobody
 ADMINISTRATOR = 1 << 3
 T = TypeVar("T")
 EVERYDAY_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 38)
@@ -543,3 +544,12 @@ def serving_in_thread(fake: FakeDiscord) -> Iterator[Callable[[Coroutine[Any, An
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
         loop.close()
+
+
+def assert_apology_with_logged_traceback(body: dict, records: list, error: type[BaseException]) -> None:
+    """The reply apologises with an incident id, pings nobody, and the log has that id with the traceback."""
+    assert body["content"].startswith("Sorry, something went wrong on my side (incident ")
+    assert body["allowed_mentions"] == NO_PINGS
+    incident = body["content"].split("incident ")[1][:8]
+    (record,) = [r for r in records if incident in r.getMessage()]
+    assert record.exc_info is not None and record.exc_info[0] is error

@@ -14,13 +14,13 @@ import time
 from typing import Any
 
 import pytest
+from fake_discord import NO_PINGS, assert_apology_with_logged_traceback
 
 from bot.discord_bot import bot_intents
 from bot.discord_render import CONTENT_LIMIT, DESCRIPTION_LIMIT, escape
 from index.engine import Engine
 from index.models import Answer, Citation, ReindexReport
 
-NO_PINGS = {"parse": []}
 QUESTION = "Who is Jon Ossoff?"
 
 
@@ -335,11 +335,7 @@ def test_an_unexpected_error_in_the_adapter_gets_an_apology_and_a_logged_traceba
 
     with caplog.at_level(logging.ERROR, logger="bot.discord_bot"):
         body = asyncio.run(main())
-    assert body["content"].startswith("Sorry, something went wrong on my side (incident ")
-    assert body["allowed_mentions"] == NO_PINGS
-    incident = body["content"].split("incident ")[1][:8]
-    (record,) = [r for r in caplog.records if incident in r.getMessage()]
-    assert record.exc_info is not None and record.exc_info[0] is KeyError
+    assert_apology_with_logged_traceback(body, caplog.records, KeyError)
 
 
 def test_a_long_answer_is_split_at_sentences_within_discord_limits(discord_session):

@@ -6,9 +6,7 @@ import asyncio
 import logging
 
 import pytest
-from fake_discord import FakeDiscord, Recorded
-
-NO_PINGS = {"parse": []}
+from fake_discord import NO_PINGS, FakeDiscord, Recorded, assert_apology_with_logged_traceback
 
 
 def command_puts(fake: FakeDiscord) -> list[Recorded]:
@@ -99,8 +97,4 @@ def test_an_unexpected_error_in_a_slash_command_gets_an_apology_and_a_logged_tra
 
     with caplog.at_level(logging.ERROR, logger="bot.discord_bot"):
         body = asyncio.run(main())
-    assert body["content"].startswith("Sorry, something went wrong on my side (incident ")
-    assert body["allowed_mentions"] == NO_PINGS
-    incident = body["content"].split("incident ")[1][:8]
-    (record,) = [r for r in caplog.records if incident in r.getMessage()]
-    assert record.exc_info is not None and record.exc_info[0] is KeyError
+    assert_apology_with_logged_traceback(body, caplog.records, KeyError)
