@@ -192,14 +192,6 @@ def _names_head(sentence: str, shape: QuestionShape) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class Candidate:
-    sentence: Sentence
-    row: int  # sentence row in the index
-    passage_rank: int
-    features: np.ndarray
-
-
 def idf_overlap(query_tokens: tuple[str, ...], tokens: set[str], idf: dict[str, float]) -> float:
     """IDF-weighted share of the question's terms found in `tokens`."""
     if not query_tokens:

@@ -19,14 +19,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
-from index.answerer import CONFIDENCE_NAMES, SCORER_PATH
+from index.answerer import CONFIDENCE_NAMES, SCORER_PATH, LinearModel
 from index.config import parse_config
 from index.engine import Engine
 from index.evaluate import confidence_auc, contains_answer, load_questions, sample
@@ -45,14 +44,6 @@ def collect(engine: Engine, questions):
         )
         rows.append((q, scored, labels))
     return answerer, rows
-
-
-@dataclass(frozen=True)
-class Ranker:
-    """A linear sentence ranker: the shape scorer.json stores."""
-
-    coef: np.ndarray
-    intercept: float = 0.0
 
 
 def fit_sentence(rows, weights=None, l2=0.01):
@@ -83,18 +74,18 @@ def fit_sentence(rows, weights=None, l2=0.01):
     theta = minimize(loss_and_grad, np.zeros(stacked.shape[1]), jac=True, method="L-BFGS-B").x
     # Shift so a typical right answer sits near logit 0; only differences matter for ranking.
     coef = theta / scale
-    return Ranker(coef, -float(np.mean([(x[y] @ coef).mean() for x, y, _w in keep])))
+    return LinearModel(coef, -float(np.mean([(x[y] @ coef).mean() for x, y, _w in keep])))
 
 
 def hit_at_1(rows, model):
-    hits = [bool(y[np.argmax(s.features @ model.coef)]) for q, s, y in rows if q.answerable and len(y)]
+    hits = [bool(y[np.argmax(model.logit(s.features))]) for q, s, y in rows if q.answerable and len(y)]
     return sum(hits) / max(len(hits), 1)
 
 
 def confidence_table(answerer, rows, model):
     X, y = [], []
     for _q, s, labels in rows:
-        logits = s.features @ model.coef + model.intercept
+        logits = model.logit(s.features)
         order = np.argsort(-logits, kind="stable")
         X.append(answerer._confidence_features(s.query, s.retrieval, s.rows[order], s.features[order], logits[order]))
         y.append(bool(labels[order][0]) if len(order) else False)
@@ -168,8 +159,8 @@ def main() -> None:
     scorer = {
         "sentence": {
             "features": list(FEATURE_NAMES),
-            "weights": [round(float(w), 5) for w in sent.coef],
-            "bias": round(float(sent.intercept), 5),
+            "weights": [round(float(w), 5) for w in sent.weights],
+            "bias": round(float(sent.bias), 5),
         },
         "confidence": {
             "features": list(CONFIDENCE_NAMES),
