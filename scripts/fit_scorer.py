@@ -4,14 +4,14 @@ Usage (takes a few minutes; needs scikit-learn from the dev extras):
 
     python scripts/fit_scorer.py --corpus ../shared/bench/squad2-dev-a/corpus \
         --questions ../shared/bench/squad2-dev-a/questions.yaml --limit 3000 \
-        --extra-corpus seeds --extra-questions ../shared/eval/dev.yaml --write
+        --extra-corpus seeds --extra-questions ../shared/eval/dev.yaml eval/seeds.yaml --write
 
 The sentence ranker is a linear model over the features in index/features.py,
 fitted listwise (softmax over each question's candidates); the confidence model
 is a logistic regression over the features in index/answerer.py. Benchmark
 articles are split in two by position: the figures printed for the held-out
 half are what to expect on unseen articles; the extra (in-domain) set is judged
-leave-one-out. The weights written are then fitted on everything.
+by cross-validation. The weights written are then fitted on everything.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ from index.retriever import make_query
 def collect(engine: Engine, questions):
     answerer = engine._ready()
     rows = []
-    vectors = engine.embedder.embed([q.q for q in questions])
-    for q, v in zip(questions, vectors, strict=True):
-        scored = answerer.score(make_query(q.q, v))
+    vectors, tokens = engine.embedder.embed_with_tokens([q.q for q in questions])
+    for q, v, t in zip(questions, vectors, tokens, strict=True):
+        scored = answerer.score(make_query(q.q, v, t))
         labels = np.array(
             [q.answerable and contains_answer(engine.index.sentences[r].text, q.answers) for r in scored.rows]
         )
@@ -110,7 +110,10 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--extra-corpus", type=Path, default=None, help="a second, in-domain corpus (e.g. seeds)")
-    parser.add_argument("--extra-questions", type=Path, default=None, help="its questions (e.g. eval/dev.yaml)")
+    parser.add_argument(
+        "--extra-questions", type=Path, nargs="+", default=[], help="its question files (e.g. eval/dev.yaml)"
+    )
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds for the extra set")
     parser.add_argument(
         "--extra-weight", type=float, default=30.0, help="how many benchmark questions one extra question counts as"
     )
@@ -136,13 +139,15 @@ def main() -> None:
         extra_config = parse_config({"corpus": {"dir": str(args.extra_corpus.resolve())}}, Path.cwd())
         extra_engine = Engine(extra_config, embedder=engine.embedder)
         extra_engine.warm_up()
-        extra_answerer, extra = collect(extra_engine, load_questions(args.extra_questions))
-        loo = []
-        for i in range(len(extra)):  # leave-one-out: each extra question judged by weights fitted without it
-            model = fit_sentence(rows + extra[:i] + extra[i + 1 :], weights + [args.extra_weight] * (len(extra) - 1))
-            if extra[i][0].answerable:
-                loo.append(hit_at_1([extra[i]], model))
-        print(f"extra set: leave-one-out sentence hit@1 {sum(loo) / len(loo):.3f} on {len(loo)} answerable")
+        extra_questions = [q for path in args.extra_questions for q in load_questions(path)]
+        extra_answerer, extra = collect(extra_engine, extra_questions)
+        fold = np.random.default_rng(args.seed).permutation(len(extra)) % args.folds
+        hits = []
+        for k in range(args.folds):  # each extra question is judged by weights fitted without its fold
+            train_extra = [r for r, f in zip(extra, fold, strict=True) if f != k]
+            model = fit_sentence(rows + train_extra, weights + [args.extra_weight] * len(train_extra))
+            hits += [hit_at_1([r], model) for r, f in zip(extra, fold, strict=True) if f == k and r[0].answerable]
+        print(f"extra set: {args.folds}-fold cross-validated hit@1 {np.mean(hits):.3f} on {len(hits)} answerable")
         rows, weights = rows + extra, weights + [args.extra_weight] * len(extra)
     sent = fit_sentence(rows, weights)
     # Confidence features depend on the index, so each set's table comes from its own answerer.
