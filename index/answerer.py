@@ -21,6 +21,7 @@ import numpy as np
 from index.features import FEATURE_NAMES, idf_overlap, question_shape, sentence_features
 from index.models import Answer, Citation, Hit, Passage
 from index.retriever import Query, Retrieval, lexical_scores, retrieve
+from index.soft_match import soft_match
 from index.store import LoadedIndex
 from index.text import STOPWORDS, tokenize, words
 
@@ -37,6 +38,9 @@ CONFIDENCE_NAMES = (
     "missing_number",
     "missing_name",
     "negation",
+    "type_missing",
+    "kind_missing",
+    "soft_missing",
 )
 _NEGATION = {"not", "never", "no", "nor", "without", "n't", "neither"}
 MIN_CANDIDATE_SENTENCES = 40
@@ -201,6 +205,7 @@ class Answerer:
                     shape=shape,
                     sentence=sentence,
                     novel=len(own - qset) / (len(own) + 1),
+                    soft=soft_match(query.pieces, *self.index.sentence_pieces(int(row))),
                 )
             )
         features = np.vstack(feats) if feats else np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
@@ -272,6 +277,9 @@ class Answerer:
                 float(any(n not in passage_words for n in numbers)),
                 float(any(words(n) and words(n)[0] not in passage_words for n in names)),
                 float(any(w in _NEGATION or w.endswith("n't") for w in words(query.text))),
+                best[name("type_missing")],
+                best[name("kind_missing")],
+                best[name("soft_missing")],
             ],
             dtype=np.float32,
         )

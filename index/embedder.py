@@ -2,6 +2,8 @@
 
 `make_embedder(name)` is cheap; the model loads in `warm_up()` (idempotent).
 Vectors are L2-normalised float32, so inner product is cosine similarity.
+`embed_with_tokens` also returns each text's contextual word-piece vectors from
+the same forward pass, for the soft word match in index/soft_match.py.
 """
 
 from __future__ import annotations
@@ -11,15 +13,25 @@ import json
 import logging
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from index.config import BUNDLED_MODEL, HASH_MODEL
-from index.text import tokenize
+from index.text import tokenize, words
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TokenVectors:
+    """The word pieces of one text that carry letters or digits, with their contextual vectors."""
+
+    ids: np.ndarray  # int32 vocabulary ids; equal ids mean the same piece
+    pieces: tuple[str, ...]  # lowercased text of each piece; "##" marks a word's continuation
+    vectors: np.ndarray  # (len(ids), dimension) float32, L2-normalised
 
 
 class Embedder(Protocol):
@@ -31,6 +43,8 @@ class Embedder(Protocol):
     def dimension(self) -> int: ...
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[TokenVectors]]: ...
 
 
 class ModelLoadError(RuntimeError):
@@ -99,6 +113,43 @@ class SentenceTransformerEmbedder:
             )
         return np.asarray(vectors, dtype=np.float32)
 
+    def embed_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[TokenVectors]]:
+        """Sentence vectors (as `embed`) and each text's word-piece vectors, in one pass."""
+        self.warm_up()
+        assert self._model is not None
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        with self._lock:
+            if isinstance(self._model, MeanPoolingEncoder):
+                return self._model.encode_with_tokens(texts, batch_size=self.batch_size)
+            outputs = self._model.encode(texts, batch_size=self.batch_size, output_value=None, show_progress_bar=False)
+            tokenizer = self._model.tokenizer
+        vectors = np.vstack([_normalise(o["sentence_embedding"].float().numpy()) for o in outputs])
+        tokens = [
+            content_pieces(tokenizer, o["input_ids"].numpy(), o["token_embeddings"].float().numpy()) for o in outputs
+        ]
+        return vectors.astype(np.float32), tokens
+
+
+def content_pieces(tokenizer: Any, ids: np.ndarray, hidden: np.ndarray) -> TokenVectors:
+    """Keep the pieces with a letter or digit (no [CLS], [SEP], padding or punctuation)."""
+    special = set(tokenizer.all_special_ids)
+    pieces = tokenizer.convert_ids_to_tokens([int(i) for i in ids])
+    keep = [
+        k
+        for k, (i, piece) in enumerate(zip(ids, pieces, strict=True))
+        if int(i) not in special and any(c.isalnum() for c in piece)
+    ]
+    return TokenVectors(
+        np.asarray([ids[k] for k in keep], dtype=np.int32),
+        tuple(pieces[k].lower().lstrip("▁Ġ") for k in keep),
+        _normalise(hidden[keep]).astype(np.float32).reshape(len(keep), hidden.shape[1]),
+    )
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-9)
+
 
 _TRANSFORMER = "sentence_transformers.models.Transformer"
 _POOLING = "sentence_transformers.models.Pooling"
@@ -146,9 +197,15 @@ class MeanPoolingEncoder:
 
     def encode(self, texts: list[str], batch_size: int = 32, **_: Any) -> np.ndarray:
         """L2-normalised mean of the last hidden states over real (unpadded) tokens."""
+        return self._run(texts, batch_size, with_tokens=False)[0]
+
+    def encode_with_tokens(self, texts: list[str], batch_size: int = 32) -> tuple[np.ndarray, list[TokenVectors]]:
+        return self._run(texts, batch_size, with_tokens=True)
+
+    def _run(self, texts: list[str], batch_size: int, with_tokens: bool) -> tuple[np.ndarray, list[TokenVectors]]:
         import torch
 
-        out = []
+        out, tokens = [], []
         with torch.inference_mode():
             for i in range(0, len(texts), batch_size):
                 batch = self.tokenizer(
@@ -162,7 +219,10 @@ class MeanPoolingEncoder:
                 mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 mean = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
                 out.append(torch.nn.functional.normalize(mean, dim=-1).numpy())
-        return np.concatenate(out).astype(np.float32)
+                if with_tokens:
+                    for ids, states in zip(batch["input_ids"].numpy(), hidden.numpy(), strict=True):
+                        tokens.append(content_pieces(self.tokenizer, ids, states))
+        return np.concatenate(out).astype(np.float32), tokens
 
 
 class HashEmbedder:
@@ -188,6 +248,16 @@ class HashEmbedder:
                 out[row, slot % self._dimension] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)
+
+    def embed_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[TokenVectors]]:
+        """Each word is a piece whose vector is its own stem's hash vector (no context)."""
+        tokens = []
+        for text in texts:
+            pieces = tuple(w for w in words(text) if any(c.isalnum() for c in w))
+            ids = [int.from_bytes(hashlib.sha256(p.encode()).digest()[:4], "little") >> 1 for p in pieces]
+            vectors = self.embed(list(pieces)) if pieces else np.zeros((0, self._dimension), dtype=np.float32)
+            tokens.append(TokenVectors(np.asarray(ids, dtype=np.int32), pieces, vectors))
+        return self.embed(texts), tokens
 
 
 def make_embedder(name: str, batch_size: int = 32, threads: int = 1) -> Embedder:

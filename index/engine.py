@@ -68,8 +68,8 @@ class Engine:
     def ask_explained(self, question: str) -> tuple[Answer, Scored]:
         """The answer and the scored candidates behind it (for evaluation and debugging)."""
         answerer = self._ready()
-        vector = self.embedder.embed([question])[0]
-        scored = answerer.score(make_query(question, vector))
+        vectors, tokens = self.embedder.embed_with_tokens([question])
+        scored = answerer.score(make_query(question, vectors[0], tokens[0]))
         return answerer.answer_scored(scored), scored
 
     def build(self, progress: bool = False) -> ReindexReport:

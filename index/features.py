@@ -6,7 +6,10 @@ passage level, IDF-weighted overlap with the question, and whether the
 sentence holds the kind of thing the question asks for (a name for "who", a
 date for "when", a number for "how many", a name built on the noun of a "which
 university" question, a quotation for "what did X say") that the question does
-not already contain, and whether it is a shouted banner rather than a statement.
+not already contain (and, where the wording is specific, the exact kind: an
+age, an amount of money, a percentage; see index/kinds.py), and whether it is
+a shouted banner rather than a statement, and how well the question's words
+are matched softly (index/soft_match.py).
 `index/scorer.json` holds the learned weights (see scripts/fit_scorer.py).
 """
 
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.kinds import answer_kind, has_answer_kind
 from index.models import Sentence
 from index.text import STOPWORDS, words
 
@@ -43,6 +47,10 @@ FEATURE_NAMES = (
     "caps",
     "named_head",
     "quote",
+    "kind_match",
+    "kind_missing",
+    "soft",
+    "soft_missing",
 )
 QUESTION_TYPES = ("person", "date", "number", "place", "entity")
 
@@ -141,11 +149,16 @@ class QuestionShape:
     words: frozenset[str]  # lowercased words of the question
     heads: tuple[str, ...]  # "which university ..." -> ("university",): the kind of name asked for
     wants_quote: bool  # "what did X say / call / describe ..." -> the answer is likely a quotation
+    kind: str | None  # see index.kinds.answer_kind(): "age", "money", "percent", ..., or None
 
 
 def question_shape(question: str) -> QuestionShape:
     return QuestionShape(
-        question_type(question), frozenset(words(question)), _which_heads(question), bool(_SAYS.search(question))
+        question_type(question),
+        frozenset(words(question)),
+        _which_heads(question),
+        bool(_SAYS.search(question)),
+        answer_kind(question),
     )
 
 
@@ -214,9 +227,11 @@ def sentence_features(
     shape: QuestionShape,
     sentence: Sentence,
     novel: float,
+    soft: tuple[float, float],
 ) -> np.ndarray:
     qtype = shape.qtype
     present = qtype != "other" and has_expected_type(sentence.text, qtype, shape.words)
+    has_kind = shape.kind is not None and has_answer_kind(sentence.text, shape.kind, shape.words)
     types = [float(present and qtype == t) for t in QUESTION_TYPES]
     return np.array(
         [
@@ -237,6 +252,9 @@ def sentence_features(
             float(_is_shouting(sentence.text)),
             float(_names_head(sentence.text, shape)),
             float(shape.wants_quote and bool(_QUOTE.search(sentence.text))),
+            float(has_kind),
+            float(shape.kind is not None and not has_kind),
+            *soft,
         ],
         dtype=np.float32,
     )

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.embedder import TokenVectors
 from index.models import Hit
+from index.soft_match import question_pieces
 from index.store import LoadedIndex
 from index.text import tokenize
 
@@ -18,6 +20,7 @@ class Query:
     text: str
     tokens: tuple[str, ...]
     vector: np.ndarray  # normalised embedding, shape (dimension,)
+    pieces: TokenVectors  # the question's content word pieces (index/soft_match.py); may be empty
 
 
 @dataclass(frozen=True)
@@ -68,5 +71,10 @@ def _rrf(scores: np.ndarray, k: int) -> np.ndarray:
     return 1.0 / (k + ranks)
 
 
-def make_query(text: str, vector: np.ndarray) -> Query:
-    return Query(text, tuple(tokenize(text)), np.ascontiguousarray(vector, dtype=np.float32))
+def make_query(text: str, vector: np.ndarray, tokens: TokenVectors | None = None) -> Query:
+    """`vector` and `tokens` come from the embedder's `embed_with_tokens([text])`; without
+    tokens the soft word match sees no question pieces and scores 0."""
+    vector = np.ascontiguousarray(vector, dtype=np.float32)
+    if tokens is None:
+        tokens = TokenVectors(np.zeros(0, np.int32), (), np.zeros((0, len(vector)), np.float32))
+    return Query(text, tuple(tokenize(text)), vector, question_pieces(tokens))

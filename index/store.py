@@ -7,6 +7,7 @@ Layout of an index folder::
     build-<id>/records.json         articles (with text) and passage/sentence spans
     build-<id>/passages.faiss       passage vectors (inner product = cosine)
     build-<id>/sentences.npy        sentence vectors, same row order as records
+    build-<id>/pieces.npz           each sentence's word-piece ids and int8 vectors (index/soft_match.py)
     build-<id>/bm25-passages/       bm25s index over passages
     build-<id>/bm25-sentences/      bm25s index over sentences
 
@@ -32,14 +33,15 @@ import numpy as np
 from tqdm import tqdm
 
 from index.articles import CorpusReport, load_corpus
-from index.embedder import Embedder
+from index.embedder import Embedder, TokenVectors
 from index.models import Article, Passage, Sentence
 from index.passages import content_hash, make_passage, split_article
+from index.soft_match import quantize
 from index.text import tokenize
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _EMBED_CHUNK = 64  # small chunks let questions interleave with a background rebuild
 
 
@@ -89,6 +91,14 @@ class LoadedIndex:
     sentence_vectors: np.ndarray
     bm25_passages: bm25s.BM25
     bm25_sentences: bm25s.BM25
+    piece_offsets: np.ndarray  # sentence i's pieces are rows piece_offsets[i]:piece_offsets[i + 1]
+    piece_ids: np.ndarray  # int32
+    piece_vectors: np.ndarray  # int8, see index/soft_match.py
+
+    def sentence_pieces(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """The word-piece ids and int8 vectors of sentence `row`."""
+        start, end = self.piece_offsets[row], self.piece_offsets[row + 1]
+        return self.piece_ids[start:end], self.piece_vectors[start:end]
 
 
 def corpus_fingerprint(settings: BuildSettings) -> str:
@@ -174,6 +184,11 @@ def load_index(index_dir: Path) -> LoadedIndex:
         sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
     except (OSError, ValueError) as e:
         raise corrupt("sentences.npy", e) from e
+    try:
+        with np.load(folder / "pieces.npz", allow_pickle=False) as npz:
+            piece_offsets, piece_ids, piece_vectors = npz["offsets"], npz["ids"], npz["vectors"]
+    except Exception as e:  # a damaged zip raises BadZipFile, KeyError, OSError or ValueError
+        raise corrupt("pieces.npz", e) from e
     bm25 = {}
     for name in ("bm25-passages", "bm25-sentences"):
         try:
@@ -184,6 +199,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
     sentence_passage = np.array([i for i, p in enumerate(passages) for _ in p.sentences], dtype=np.int64)
     if passage_faiss.ntotal != len(passages) or sentence_vectors.shape[0] != len(sentences):
         raise corrupt("passages.faiss", ValueError("row counts do not match records.json"))
+    if len(piece_offsets) != len(sentences) + 1 or piece_offsets[-1] != len(piece_ids) != len(piece_vectors):
+        raise corrupt("pieces.npz", ValueError("row counts do not match records.json"))
     return LoadedIndex(
         folder,
         manifest,
@@ -195,6 +212,9 @@ def load_index(index_dir: Path) -> LoadedIndex:
         sentence_vectors,
         bm25["bm25-passages"],
         bm25["bm25-sentences"],
+        piece_offsets,
+        piece_ids,
+        piece_vectors,
     )
 
 
@@ -213,10 +233,13 @@ def build_index(index_dir: Path, settings: BuildSettings, embedder: Embedder, pr
         )
     sentences = [s for p in passages for s in p.sentences]
     cache = _previous_embeddings(index_dir, settings.model)
-    passage_vectors, reused_p = _embed_with_cache(
+    # Sentences first: a one-sentence paragraph then reuses its sentence's vector.
+    sentence_vectors, pieces, reused_s = _embed_with_cache(
+        embedder, [s.text for s in sentences], cache, progress, "sentences", with_pieces=True
+    )
+    passage_vectors, _, reused_p = _embed_with_cache(
         embedder, [dense_text(p) for p in passages], cache, progress, "passages"
     )
-    sentence_vectors, reused_s = _embed_with_cache(embedder, [s.text for s in sentences], cache, progress, "sentences")
 
     index_dir.mkdir(parents=True, exist_ok=True)
     build_name = f"build-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
@@ -227,6 +250,12 @@ def build_index(index_dir: Path, settings: BuildSettings, embedder: Embedder, pr
         passage_faiss.add(passage_vectors)
         faiss.write_index(passage_faiss, str(tmp / "passages.faiss"))
         np.save(tmp / "sentences.npy", sentence_vectors, allow_pickle=False)
+        np.savez(
+            tmp / "pieces.npz",
+            offsets=np.cumsum([0] + [len(ids) for ids, _ in pieces], dtype=np.int64),
+            ids=np.concatenate([ids for ids, _ in pieces]).astype(np.int32),
+            vectors=np.concatenate([v for _, v in pieces]).astype(np.int8).reshape(-1, sentence_vectors.shape[1]),
+        )
         for name, texts in (
             ("bm25-passages", [p.text for p in passages]),
             ("bm25-sentences", [s.text for s in sentences]),
@@ -272,38 +301,59 @@ def dense_text(passage: Passage) -> str:
     return passage.text
 
 
+Pieces = tuple[np.ndarray, np.ndarray]  # one sentence's word-piece ids (int32) and int8 vectors
+
+
+@dataclass
+class _EmbeddingCache:
+    """Vectors (and sentences' pieces) of the previous build, keyed by text hash."""
+
+    vectors: dict[str, np.ndarray]
+    pieces: dict[str, Pieces]
+
+
 def _embed_with_cache(
-    embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray], progress: bool, label: str
-) -> tuple[np.ndarray, int]:
+    embedder: Embedder, texts: list[str], cache: _EmbeddingCache, progress: bool, label: str, with_pieces: bool = False
+) -> tuple[np.ndarray, list[Pieces], int]:
+    """Vectors for `texts` (and their pieces if asked), embedding only what the cache lacks."""
     keys = [content_hash(t) for t in texts]
-    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
+    known = set(cache.vectors) & (set(cache.pieces) if with_pieces else set(cache.vectors))
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items())
     bar = tqdm(total=len(missing), desc=f"embedding {label}", unit="text", disable=not progress or not missing)
-    fresh: dict[str, np.ndarray] = {}
     for i in range(0, len(missing), _EMBED_CHUNK):
         chunk = missing[i : i + _EMBED_CHUNK]
-        vectors = embedder.embed([t for _, t in chunk])
-        fresh.update({k: v for (k, _), v in zip(chunk, vectors, strict=True)})
+        if with_pieces:
+            vectors, tokens = embedder.embed_with_tokens([t for _, t in chunk])
+            cache.pieces.update({k: _stored(tv) for (k, _), tv in zip(chunk, tokens, strict=True)})
+        else:
+            vectors = embedder.embed([t for _, t in chunk])
+        cache.vectors.update({k: v for (k, _), v in zip(chunk, vectors, strict=True)})
         bar.update(len(chunk))
     bar.close()
-    rows = [cache[k] if k in cache else fresh[k] for k in keys]
-    cache.update(fresh)
-    return np.ascontiguousarray(np.vstack(rows), dtype=np.float32), len(texts) - sum(1 for k in keys if k in fresh)
+    rows = np.ascontiguousarray(np.vstack([cache.vectors[k] for k in keys]), dtype=np.float32)
+    fresh = {k for k, _ in missing}
+    return rows, [cache.pieces[k] for k in keys] if with_pieces else [], sum(1 for k in keys if k not in fresh)
 
 
-def _previous_embeddings(index_dir: Path, model: str) -> dict[str, np.ndarray]:
-    """Vectors of the current build keyed by text hash, if it used the same model."""
+def _stored(tokens: TokenVectors) -> Pieces:
+    return tokens.ids.astype(np.int32), quantize(tokens.vectors)
+
+
+def _previous_embeddings(index_dir: Path, model: str) -> _EmbeddingCache:
+    """The current build's vectors and pieces, if it used the same model."""
+    cache = _EmbeddingCache({}, {})
     try:
         old = load_index(index_dir)
     except IndexError_:
-        return {}
+        return cache
     if old.manifest.get("model") != model:
-        return {}
-    cache = {}
+        return cache
     passage_vectors = old.passage_faiss.reconstruct_n(0, old.passage_faiss.ntotal)
     for p, v in zip(old.passages, passage_vectors, strict=True):
-        cache[content_hash(dense_text(p))] = v
-    for s, v in zip(old.sentences, old.sentence_vectors, strict=True):
-        cache[content_hash(s.text)] = v
+        cache.vectors[content_hash(dense_text(p))] = v
+    for row, (s, v) in enumerate(zip(old.sentences, old.sentence_vectors, strict=True)):
+        cache.vectors[content_hash(s.text)] = v
+        cache.pieces[content_hash(s.text)] = old.sentence_pieces(row)
     return cache
 
 

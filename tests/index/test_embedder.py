@@ -88,3 +88,20 @@ def test_a_model_that_cannot_load_is_a_clear_error(tmp_path: Path, monkeypatch: 
     with pytest.raises(ModelLoadError, match="cannot load embedding model") as error:
         SentenceTransformerEmbedder(str(tmp_path / "broken")).warm_up()
     assert "model.name in config.yaml" in str(error.value)
+
+
+def test_word_piece_vectors_are_the_same_on_both_loading_paths(real_engine: Engine, monkeypatch: pytest.MonkeyPatch):
+    """The fast path's pieces equal sentence-transformers' own token embeddings, minus [CLS], [SEP] and punctuation."""
+    fast_vectors, fast = real_engine.embedder.embed_with_tokens(TEXTS)
+    monkeypatch.setattr("index.embedder.plain_mean_pooling_max_length", lambda location: None)
+    slow = SentenceTransformerEmbedder()
+    slow_vectors, reference = slow.embed_with_tokens(TEXTS)
+    assert not isinstance(slow._model, MeanPoolingEncoder)
+    assert np.abs(fast_vectors - slow_vectors).max() < 1e-5
+    assert np.abs(fast_vectors - real_engine.embedder.embed(TEXTS)).max() < 1e-6
+    for ours, theirs in zip(fast, reference, strict=True):
+        assert ours.pieces == theirs.pieces and list(ours.ids) == list(theirs.ids)
+        assert np.allclose(ours.vectors, theirs.vectors, atol=1e-4)
+    assert fast[0].pieces == ("who", "is", "the", "democratic", "candidate")
+    assert fast[3].pieces == () and fast[3].vectors.shape == (0, 384)
+    assert np.allclose(np.linalg.norm(fast[1].vectors, axis=1), 1.0, atol=1e-5)

@@ -1,0 +1,104 @@
+"""The specific kind of answer a question asks for, and whether a sentence holds one.
+
+`features.question_type` sorts questions coarsely (a person, a date, a number,
+a place, a name). This module looks closer where the wording allows it: "how
+old" wants an age ("30-year-old"), "how much money did she raise" wants an
+amount of money, "what share of the vote" a percentage, "how many candidates"
+a count that is not part of a date, "in which town" a place, "which
+businessman" a person. Questions that give no such clue have no kind (None).
+"""
+
+from __future__ import annotations
+
+import re
+
+ANSWER_KINDS = ("age", "money", "percent", "clock", "margin", "count", "place", "person")
+
+_NUMBER_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
+    r"million|billion|dozens?|hundreds|thousands|millions)"
+)
+_NUMBER = r"(?:\d[\d,.]*|" + _NUMBER_WORD + r")"
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+)
+
+_PERSON_NOUNS = frozenset(
+    """person people man woman men women candidate candidates businessman businesswoman executive actor actress
+    senator congressman congressmen congresswoman representative lawmaker lawmakers politician politicians
+    leader leaders official officials president governor mayor judge player players author writer singer
+    artist director chairman chairwoman secretary minister king queen emperor scientist philosopher founder
+    member members republican republicans democrat democrats opponent rival challenger incumbent spokesman
+    spokeswoman reporter journalist host anchor owner coach pope bishop general commander officer activist
+    donor voter voters friend girlfriend boyfriend wife husband son daughter mother father brother sister""".split()  # noqa: SIM905
+)
+_PLACE_NOUNS = frozenset(
+    """town towns city cities county counties state states country countries region regions place places area
+    areas neighborhood neighbourhood suburb suburbs district districts province provinces continent island
+    islands village villages river capital location nation nations street venue""".split()  # noqa: SIM905
+)
+
+_QUESTION_PATTERNS = (
+    ("age", r"\bhow old\b|\b(at )?what age\b"),
+    (
+        "money",
+        r"\bhow much (money|cash|funding)\b|\bwhat (amount|sum) of money\b|\bhow much\b.*\b(cost|costs|costing|"
+        r"raise|raised|raising|spend|spent|spending|pay|paid|give|given|donate|donated|earn|earned|worth)\b",
+    ),
+    ("percent", r"\bpercent|\bpercentage\b|\bwhat (share|proportion|fraction|portion)\b|\bhow much of the\b"),
+    ("clock", r"\bwhat time\b|\bat what hour\b"),
+    ("margin", r"\bby (how much|how many|what margin)\b|\bwhat margin\b"),
+    ("count", r"\bhow many\b|\bwhat number of\b|\bhow much\b"),
+)
+_WHICH_NOUN = re.compile(r"\b(?:which|what)\s+([a-z]+)")
+
+_SENTENCE_PATTERNS = {
+    "age": r"\b(\d{1,3}|" + _NUMBER_WORD + r")-year-old\b|\baged? \d{1,3}\b|\b\d{1,3} years old\b",
+    "money": r"[$£€¥]\s?\d|\b" + _NUMBER + r"\s+(dollars|euros|pounds|yen|cents)\b|\b\d[\d,.]*\s*(million|billion)\b",
+    "percent": r"\b" + _NUMBER + r"(\s|-)?(percent|per cent|percentage points?)\b|\d\s?%",
+    "clock": r"\b\d{1,2}(:\d\d)?\s*[ap]\.?m\b|\bnoon\b|\bmidnight\b|\bo'clock\b",
+    "margin": r"\b"
+    + _NUMBER
+    + r"(\s|-)(percentage )?points?\b|\b"
+    + _NUMBER
+    + r"(\s|-)?(percent|%)|\b"
+    + _NUMBER
+    + r" votes\b",
+}
+# Numbers that belong to a date, a year or a time of day do not count as "how many".
+_DATE_LIKE = re.compile(
+    r"\b" + _MONTH + r"\.?\s+\d{1,2}\b|\b\d{1,2}\s+" + _MONTH + r"\b|\b(1[5-9]\d\d|20\d\d)s?\b|"
+    r"\b\d{1,2}/\d{1,2}(/\d{2,4})?\b|\b\d{1,2}(:\d\d)?\s*[ap]\.?m\.?",
+    re.I,
+)
+_COUNT = re.compile(r"\b" + _NUMBER + r"\b", re.I)
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]*")
+
+
+def answer_kind(question: str) -> str | None:
+    """One of ANSWER_KINDS when the question's wording says what the answer is, else None."""
+    q = question.lower()
+    for kind, pattern in _QUESTION_PATTERNS:
+        if re.search(pattern, q):
+            return kind
+    which = _WHICH_NOUN.search(q)
+    noun = which.group(1) if which else ""
+    if noun in _PLACE_NOUNS or re.search(r"\bwhere\b", q):
+        return "place"
+    if noun in _PERSON_NOUNS:
+        return "person"
+    return None
+
+
+def has_answer_kind(sentence: str, kind: str, question_words: frozenset[str] | set[str]) -> bool:
+    """Does the sentence hold something of `kind` that the question does not already mention?"""
+    if kind in _SENTENCE_PATTERNS:
+        return bool(re.search(_SENTENCE_PATTERNS[kind], sentence, re.I))
+    if kind == "count":
+        numbers = _COUNT.findall(_DATE_LIKE.sub(" ", sentence))
+        return any(n.lower() not in question_words and n.lower() != "one" for n in numbers)
+    if kind in ("place", "person"):
+        return any(w.lower().strip(".'’") not in question_words for w in _NAME.findall(sentence))
+    raise ValueError(f"unknown answer kind {kind!r}; expected one of {ANSWER_KINDS}")

@@ -1,0 +1,49 @@
+"""Soft word match between a question and a sentence, from contextual word-piece vectors.
+
+Bag-of-words overlap misses paraphrase ("backed" / "endorsed", "talk to" /
+"told"); a whole-sentence embedding blurs a long sentence. Here each content
+word piece of the question is matched to its most similar piece of the
+sentence (cosine of the embedding model's last hidden states, as in late-
+interaction retrievers). Measured on the seed questions and the SQuAD half,
+the two figures below raised sentence hit@1 by several points.
+
+Sentence pieces are stored in the index as int8 (`quantize`); the question's
+are computed per question from the same forward pass as its embedding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index.embedder import TokenVectors
+from index.text import STOPWORDS
+
+INT8_SCALE = 127.0
+
+
+def quantize(vectors: np.ndarray) -> np.ndarray:
+    """L2-normalised float vectors -> int8 (cosines change by about 0.01)."""
+    return np.clip(np.round(vectors * INT8_SCALE), -127, 127).astype(np.int8)
+
+
+def question_pieces(tokens: TokenVectors) -> TokenVectors:
+    """The pieces that carry the question's content: word starts that are not stop words."""
+    keep = [k for k, p in enumerate(tokens.pieces) if not p.startswith("##") and p not in STOPWORDS]
+    return TokenVectors(tokens.ids[keep], tuple(tokens.pieces[k] for k in keep), tokens.vectors[keep])
+
+
+def soft_match(question: TokenVectors, sentence_ids: np.ndarray, sentence_vectors: np.ndarray) -> tuple[float, float]:
+    """(mean over the question's content pieces of their best cosine in the sentence,
+    the same mean over only the pieces the sentence does not contain verbatim).
+
+    The second is 1.0 when the sentence contains every piece; both are 0.0 when
+    either side has no pieces. `sentence_vectors` may be int8 from `quantize`.
+    """
+    if not len(question.ids) or not len(sentence_ids):
+        return 0.0, 0.0
+    vectors = sentence_vectors.astype(np.float32)
+    if sentence_vectors.dtype == np.int8:
+        vectors /= INT8_SCALE
+    best = (question.vectors @ vectors.T).max(axis=1)
+    missing = ~np.isin(question.ids, sentence_ids)
+    return float(best.mean()), float(best[missing].mean()) if missing.any() else 1.0

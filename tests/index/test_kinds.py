@@ -1,0 +1,64 @@
+"""What a question's wording says about the kind of its answer, and spotting it in a sentence."""
+
+import pytest
+
+from index.kinds import answer_kind, has_answer_kind
+from index.text import words
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How old is Jon Ossoff?", "age"),
+        ("At what age did she enter politics?", "age"),
+        ("How much money did Karen Handel raise?", "money"),
+        ("How much did the race cost?", "money"),
+        ("What share of the vote did Handel get?", "percent"),
+        ("What percentage of voters turned out?", "percent"),
+        ("What time do polls close?", "clock"),
+        ("By what margin did Trump carry Georgia?", "margin"),
+        ("How many candidates were on the ballot?", "count"),
+        ("In which town did Handel speak to reporters?", "place"),
+        ("Where does Ossoff live?", "place"),
+        ("Which businessman ran in the race?", "person"),
+        ("Which network interviewed Ossoff?", None),
+        ("Who is the Democratic candidate?", None),  # "who" is features.question_type's job
+        ("What did Trump's tweet call the media?", None),
+    ],
+)
+def test_the_wording_names_the_kind_of_answer(question: str, kind: str | None):
+    assert answer_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "expected"),
+    [
+        ("the 30-year-old Ossoff, a documentary filmmaker", "age", True),
+        ("Ossoff has raised more than $8 million.", "money", True),
+        ("The race could cost 50 million dollars.", "money", True),
+        ("Ossoff received 48.1 percent of the vote.", "percent", True),
+        ("He had 51% with 97 of 210 precincts reporting.", "percent", True),
+        ("Ossoff received most of the vote.", "percent", False),
+        ("Polls close at 7 p.m. ET.", "clock", True),
+        ("Trump won the state by about 5 percentage points.", "margin", True),
+        ("an 18-way primary and a GOP field split among 11 candidates", "count", True),
+        ("He tweeted seven times about the race.", "count", True),
+        ("A voter casts a ballot in Atlanta, Tuesday, April 18, 2017.", "count", False),
+        ("Polls close at 7 p.m. ET.", "count", False),
+        ("In Alpharetta on Tuesday morning, Handel told reporters", "place", True),
+        ("Leading candidates include business executive Bob Gray.", "person", True),
+    ],
+)
+def test_a_sentence_holds_the_kind_asked_for(sentence: str, kind: str, expected: bool):
+    assert has_answer_kind(sentence, kind, frozenset()) is expected
+
+
+def test_a_number_or_name_the_question_already_gives_is_not_an_answer():
+    question = "Which of the 11 candidates won?"
+    assert not has_answer_kind("The 11 candidates split the vote.", "count", frozenset(words(question)))
+    assert not has_answer_kind("Why did Handel win?", "person", frozenset(words("Where did Handel win?")))
+
+
+def test_an_unknown_kind_is_a_programming_error():
+    with pytest.raises(ValueError, match="unknown answer kind"):
+        has_answer_kind("text", "colour", frozenset())

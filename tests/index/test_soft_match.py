@@ -1,0 +1,48 @@
+"""Soft word match with the bundled model's word-piece vectors."""
+
+import numpy as np
+
+from index.embedder import TokenVectors
+from index.engine import Engine
+from index.soft_match import quantize, question_pieces, soft_match
+
+
+def _pieces(engine: Engine, texts: list[str]) -> list[TokenVectors]:
+    return engine.embedder.embed_with_tokens(texts)[1]
+
+
+def test_a_paraphrase_matches_better_than_an_unrelated_sentence(real_engine: Engine):
+    question, told, other = _pieces(
+        real_engine,
+        [
+            "Which newspaper did Ossoff talk to?",
+            '"We built a coalition," Ossoff told USA Today last week.',
+            "That primary is June 13 - a week before the Georgia runoff.",
+        ],
+    )
+    q = question_pieces(question)
+    assert q.pieces == ("newspaper", "os", "talk")  # content word starts only
+    told_all, told_missing = soft_match(q, told.ids, quantize(told.vectors))
+    other_all, other_missing = soft_match(q, other.ids, quantize(other.vectors))
+    assert told_all > other_all and told_missing > other_missing
+
+
+def test_a_sentence_holding_every_question_word_has_nothing_missing(real_engine: Engine):
+    question, same = _pieces(real_engine, ["Ossoff newspaper", "Ossoff newspaper"])
+    overall, missing = soft_match(question_pieces(question), same.ids, quantize(same.vectors))
+    assert missing == 1.0 and overall > 0.95
+
+
+def test_int8_storage_keeps_cosines_within_a_hundredth(real_engine: Engine):
+    question, sentence = _pieces(real_engine, ["Who backed Ossoff?", "John Lewis and Hank Johnson endorsed him."])
+    q = question_pieces(question)
+    exact = soft_match(q, sentence.ids, sentence.vectors)
+    stored = soft_match(q, sentence.ids, quantize(sentence.vectors))
+    assert np.allclose(exact, stored, atol=0.01)
+
+
+def test_no_pieces_on_either_side_scores_zero():
+    empty = TokenVectors(np.zeros(0, np.int32), (), np.zeros((0, 4), np.float32))
+    one = TokenVectors(np.array([7], np.int32), ("word",), np.ones((1, 4), np.float32) / 2)
+    assert soft_match(empty, one.ids, one.vectors) == (0.0, 0.0)
+    assert soft_match(one, empty.ids, empty.vectors) == (0.0, 0.0)
