@@ -21,7 +21,7 @@ import numpy as np
 from index.features import FEATURE_NAMES, idf_overlap, question_shape, sentence_features
 from index.models import Answer, Citation, Hit, Passage
 from index.retriever import Query, Retrieval, lexical_scores, retrieve
-from index.soft_match import soft_match
+from index.soft_match import soft_match_rows
 from index.store import LoadedIndex
 from index.text import STOPWORDS, tokenize, words
 
@@ -182,6 +182,8 @@ class Answerer:
         lex_max = float(retrieval.lexical.max()) or 1.0
         shape = question_shape(query.text)
         qset = set(query.tokens)
+        index = self.index
+        soft = soft_match_rows(query.pieces, index.piece_offsets, index.piece_ids, index.piece_vectors, rows)
         feats = []
         for j, row in enumerate(rows):
             sentence = self.index.sentences[row]
@@ -205,7 +207,7 @@ class Answerer:
                     shape=shape,
                     sentence=sentence,
                     novel=len(own - qset) / (len(own) + 1),
-                    soft=soft_match(query.pieces, *self.index.sentence_pieces(int(row))),
+                    soft=(float(soft[j, 0]), float(soft[j, 1])),
                 )
             )
         features = np.vstack(feats) if feats else np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)

@@ -47,3 +47,30 @@ def soft_match(question: TokenVectors, sentence_ids: np.ndarray, sentence_vector
     best = (question.vectors @ vectors.T).max(axis=1)
     missing = ~np.isin(question.ids, sentence_ids)
     return float(best.mean()), float(best[missing].mean()) if missing.any() else 1.0
+
+
+def soft_match_rows(
+    question: TokenVectors, offsets: np.ndarray, ids: np.ndarray, vectors: np.ndarray, rows: np.ndarray
+) -> np.ndarray:
+    """`soft_match` for many sentences at once, as a (len(rows), 2) array.
+
+    Sentence `r`'s pieces are `ids[offsets[r]:offsets[r + 1]]` (the index's layout);
+    one matrix product serves every candidate, which keeps a question within budget.
+    """
+    out = np.zeros((len(rows), 2), dtype=np.float32)
+    lengths = offsets[rows + 1] - offsets[rows] if len(rows) else np.zeros(0, dtype=np.int64)
+    filled = np.flatnonzero(lengths)
+    if not len(question.ids) or not len(filled):
+        return out
+    take = np.concatenate([np.arange(offsets[rows[j]], offsets[rows[j] + 1]) for j in filled])
+    starts = np.concatenate([[0], np.cumsum(lengths[filled])[:-1]])
+    pieces = vectors[take].astype(np.float32)
+    if vectors.dtype == np.int8:
+        pieces /= INT8_SCALE
+    best = np.maximum.reduceat(question.vectors @ pieces.T, starts, axis=1)  # (question pieces, sentences)
+    present = np.logical_or.reduceat(question.ids[:, None] == ids[take][None, :], starts, axis=1)
+    missing = ~present
+    n_missing = missing.sum(axis=0)
+    out[filled, 0] = best.mean(axis=0)
+    out[filled, 1] = np.where(n_missing > 0, (best * missing).sum(axis=0) / np.maximum(n_missing, 1), 1.0)
+    return out

@@ -4,7 +4,7 @@ import numpy as np
 
 from index.embedder import TokenVectors
 from index.engine import Engine
-from index.soft_match import quantize, question_pieces, soft_match
+from index.soft_match import quantize, question_pieces, soft_match, soft_match_rows
 
 
 def _pieces(engine: Engine, texts: list[str]) -> list[TokenVectors]:
@@ -46,3 +46,18 @@ def test_no_pieces_on_either_side_scores_zero():
     one = TokenVectors(np.array([7], np.int32), ("word",), np.ones((1, 4), np.float32) / 2)
     assert soft_match(empty, one.ids, one.vectors) == (0.0, 0.0)
     assert soft_match(one, empty.ids, empty.vectors) == (0.0, 0.0)
+
+
+def test_many_sentences_at_once_score_as_one_at_a_time(real_engine: Engine):
+    index = real_engine.index
+    question = question_pieces(_pieces(real_engine, ["Which Georgia congressmen backed Ossoff?"])[0])
+    rows = np.array([5, 0, 17, 3, 3, len(index.sentences) - 1])
+    together = soft_match_rows(question, index.piece_offsets, index.piece_ids, index.piece_vectors, rows)
+    for row, pair in zip(rows, together, strict=True):
+        assert np.allclose(pair, soft_match(question, *index.sentence_pieces(int(row))), atol=1e-5)
+    empty = TokenVectors(np.zeros(0, np.int32), (), np.zeros((0, 384), np.float32))
+    assert not soft_match_rows(empty, index.piece_offsets, index.piece_ids, index.piece_vectors, rows).any()
+    assert soft_match_rows(question, index.piece_offsets, index.piece_ids, index.piece_vectors, rows[:0]).shape == (
+        0,
+        2,
+    )
