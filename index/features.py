@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.kinds import answer_kind, has_answer_kind
+from index.kinds import answer_kind, has_answer_kind, holds_new_name
 from index.models import Sentence
 from index.text import STOPWORDS, words
 
@@ -101,7 +101,6 @@ _DATE = re.compile(
     re.I,
 )
 _NUMBER = re.compile(r"\d")
-_CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]*")
 
 
 def question_type(question: str) -> str:
@@ -137,7 +136,7 @@ def has_expected_type(sentence: str, qtype: str, question_words: frozenset[str] 
             w in _NUMBER_WORDS and w not in question_words for w in words(sentence)
         )
     if qtype in ("person", "place", "entity"):
-        return any(w.lower().strip(".'’") not in question_words for w in _CAPITALIZED.findall(sentence))
+        return holds_new_name(sentence, question_words)
     return False
 
 

@@ -74,7 +74,7 @@ _DATE_LIKE = re.compile(
     re.I,
 )
 _COUNT = re.compile(r"\b" + _NUMBER + r"\b", re.I)
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]*")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]*")  # a capitalised word that does not start a sentence
 
 
 def answer_kind(question: str) -> str | None:
@@ -100,5 +100,10 @@ def has_answer_kind(sentence: str, kind: str, question_words: frozenset[str] | s
         numbers = _COUNT.findall(_DATE_LIKE.sub(" ", sentence))
         return any(n.lower() not in question_words and n.lower() != "one" for n in numbers)
     if kind in ("place", "person"):
-        return any(w.lower().strip(".'’") not in question_words for w in _NAME.findall(sentence))
+        return holds_new_name(sentence, question_words)
     raise ValueError(f"unknown answer kind {kind!r}; expected one of {ANSWER_KINDS}")
+
+
+def holds_new_name(sentence: str, question_words: frozenset[str] | set[str]) -> bool:
+    """Does the sentence hold a capitalised word (a name) that the question does not?"""
+    return any(w.lower().strip(".'’") not in question_words for w in _NAME.findall(sentence))

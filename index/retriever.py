@@ -71,10 +71,6 @@ def _rrf(scores: np.ndarray, k: int) -> np.ndarray:
     return 1.0 / (k + ranks)
 
 
-def make_query(text: str, vector: np.ndarray, tokens: TokenVectors | None = None) -> Query:
-    """`vector` and `tokens` come from the embedder's `embed_with_tokens([text])`; without
-    tokens the soft word match sees no question pieces and scores 0."""
-    vector = np.ascontiguousarray(vector, dtype=np.float32)
-    if tokens is None:
-        tokens = TokenVectors(np.zeros(0, np.int32), (), np.zeros((0, len(vector)), np.float32))
-    return Query(text, tuple(tokenize(text)), vector, question_pieces(tokens))
+def make_query(text: str, vector: np.ndarray, tokens: TokenVectors) -> Query:
+    """`vector` and `tokens` are what the embedder's `embed_with_tokens([text])` gives for the question."""
+    return Query(text, tuple(tokenize(text)), np.ascontiguousarray(vector, dtype=np.float32), question_pieces(tokens))

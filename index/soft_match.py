@@ -32,30 +32,16 @@ def question_pieces(tokens: TokenVectors) -> TokenVectors:
     return TokenVectors(tokens.ids[keep], tuple(tokens.pieces[k] for k in keep), tokens.vectors[keep])
 
 
-def soft_match(question: TokenVectors, sentence_ids: np.ndarray, sentence_vectors: np.ndarray) -> tuple[float, float]:
-    """(mean over the question's content pieces of their best cosine in the sentence,
-    the same mean over only the pieces the sentence does not contain verbatim).
-
-    The second is 1.0 when the sentence contains every piece; both are 0.0 when
-    either side has no pieces. `sentence_vectors` may be int8 from `quantize`.
-    """
-    if not len(question.ids) or not len(sentence_ids):
-        return 0.0, 0.0
-    vectors = sentence_vectors.astype(np.float32)
-    if sentence_vectors.dtype == np.int8:
-        vectors /= INT8_SCALE
-    best = (question.vectors @ vectors.T).max(axis=1)
-    missing = ~np.isin(question.ids, sentence_ids)
-    return float(best.mean()), float(best[missing].mean()) if missing.any() else 1.0
-
-
 def soft_match_rows(
     question: TokenVectors, offsets: np.ndarray, ids: np.ndarray, vectors: np.ndarray, rows: np.ndarray
 ) -> np.ndarray:
-    """`soft_match` for many sentences at once, as a (len(rows), 2) array.
+    """For each sentence in `rows`, a pair: the mean over the question's content pieces of
+    their best cosine in the sentence, and the same mean over only the pieces the sentence
+    does not contain verbatim (1.0 when it contains them all). Both are 0.0 when either
+    side has no pieces.
 
     Sentence `r`'s pieces are `ids[offsets[r]:offsets[r + 1]]` (the index's layout);
-    one matrix product serves every candidate, which keeps a question within budget.
+    `vectors` may be int8 from `quantize`. One matrix product serves every candidate.
     """
     out = np.zeros((len(rows), 2), dtype=np.float32)
     lengths = offsets[rows + 1] - offsets[rows] if len(rows) else np.zeros(0, dtype=np.int64)

@@ -253,8 +253,8 @@ def build_index(index_dir: Path, settings: BuildSettings, embedder: Embedder, pr
         np.savez(
             tmp / "pieces.npz",
             offsets=np.cumsum([0] + [len(ids) for ids, _ in pieces], dtype=np.int64),
-            ids=np.concatenate([ids for ids, _ in pieces]).astype(np.int32),
-            vectors=np.concatenate([v for _, v in pieces]).astype(np.int8).reshape(-1, sentence_vectors.shape[1]),
+            ids=np.concatenate([ids for ids, _ in pieces]),
+            vectors=np.concatenate([v for _, v in pieces]).reshape(-1, sentence_vectors.shape[1]),
         )
         for name, texts in (
             ("bm25-passages", [p.text for p in passages]),
@@ -317,7 +317,7 @@ def _embed_with_cache(
 ) -> tuple[np.ndarray, list[Pieces], int]:
     """Vectors for `texts` (and their pieces if asked), embedding only what the cache lacks."""
     keys = [content_hash(t) for t in texts]
-    known = set(cache.vectors) & (set(cache.pieces) if with_pieces else set(cache.vectors))
+    known = cache.pieces if with_pieces else cache.vectors  # a text with pieces always has its vector too
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items())
     bar = tqdm(total=len(missing), desc=f"embedding {label}", unit="text", disable=not progress or not missing)
     for i in range(0, len(missing), _EMBED_CHUNK):

@@ -4,11 +4,18 @@ import numpy as np
 
 from index.embedder import TokenVectors
 from index.engine import Engine
-from index.soft_match import quantize, question_pieces, soft_match, soft_match_rows
+from index.soft_match import quantize, question_pieces, soft_match_rows
 
 
 def _pieces(engine: Engine, texts: list[str]) -> list[TokenVectors]:
     return engine.embedder.embed_with_tokens(texts)[1]
+
+
+def soft_match(question: TokenVectors, sentence_ids: np.ndarray, sentence_vectors: np.ndarray) -> tuple[float, float]:
+    """One sentence laid out as the index lays out many."""
+    offsets = np.array([0, len(sentence_ids)])
+    pair = soft_match_rows(question, offsets, sentence_ids, sentence_vectors, np.array([0]))[0]
+    return float(pair[0]), float(pair[1])
 
 
 def test_a_paraphrase_matches_better_than_an_unrelated_sentence(real_engine: Engine):
