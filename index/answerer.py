@@ -208,6 +208,7 @@ class Answerer:
                     sentence=sentence,
                     novel=len(own - qset) / (len(own) + 1),
                     soft=(float(soft[j, 0]), float(soft[j, 1])),
+                    previous=self._previous_text(int(row)),
                 )
             )
         features = np.vstack(feats) if feats else np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
@@ -217,6 +218,13 @@ class Answerer:
         conf_x = self._confidence_features(query, retrieval, rows, features, logits)
         confidence = float(1 / (1 + math.exp(-float(self.scorer.confidence.logit(conf_x))))) if len(rows) else 0.0
         return Scored(query, retrieval, rows, features, logits, conf_x, confidence)
+
+    def _previous_text(self, row: int) -> str:
+        """The sentence before `row` in its article, or "" at the article's start."""
+        sentences = self.index.sentences
+        if row > 0 and sentences[row - 1].source == sentences[row].source:
+            return sentences[row - 1].text
+        return ""
 
     def _candidate_rows(self, retrieval: Retrieval, cos: np.ndarray, bm25: np.ndarray) -> np.ndarray:
         """Sentences of the retrieved passages, plus the best few sentences by cosine and by BM25 on their own.

@@ -21,6 +21,13 @@ _PHOTO_CREDIT = re.compile(
 )
 _TRAILING_CREDIT = re.compile(r"\s(AP|Reuters|AFP|Getty Images|EPA|File)$")
 _BYLINE = re.compile(r"^(?:[•·*–—-]\s*|By\s+)[A-Z][\w'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}$")
+# A photo caption describes the picture in the present tense: "Jon Ossoff speaks to volunteers ...",
+# "A voter casts a ballot ...". News prose reports in the past tense, so these verbs early on give it away.
+_CAPTION = re.compile(
+    r"^(?:[\w.'’-]+\s+){1,6}(speaks|talks|greets|listens|arrives|poses|casts|gestures|smiles|reacts|hugs|"
+    r"celebrates|delivers|attends|walks|waits|shakes|looks on)\b"
+)
+_REPORTED_SPEECH = re.compile(r"\b(said|says)\b")
 _TERMINAL = (".", "!", "?", '"', "”", "’", "'", ")")
 
 
@@ -47,3 +54,13 @@ def is_boilerplate_sentence(sentence: str) -> bool:
     """True for a sentence-sized fragment that is only a photo credit or a byline."""
     text = " ".join(sentence.split())
     return bool(_PHOTO_CREDIT.match(text))
+
+
+def looks_like_caption(sentence: str) -> bool:
+    """True for a sentence that reads like a photo caption left inside a paragraph.
+
+    Such sentences stay indexed (they may hold facts) but rarely answer a question;
+    the answerer uses this as a feature, not a filter.
+    """
+    text = " ".join(sentence.split())
+    return bool(_CAPTION.match(text)) and not _REPORTED_SPEECH.search(text)

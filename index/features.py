@@ -8,8 +8,10 @@ date for "when", a number for "how many", a name built on the noun of a "which
 university" question, a quotation for "what did X say") that the question does
 not already contain (and, where the wording is specific, the exact kind: an
 age, an amount of money, a percentage; see index/kinds.py), and whether it is
-a shouted banner rather than a statement, and how well the question's words
-are matched softly (index/soft_match.py).
+a shouted banner or a photo caption rather than a statement, how well the
+question's words are matched softly (index/soft_match.py), which of the names
+in the question the sentence (or the one before it) leaves out, and how close
+a new name or number stands to the matched words (index/proximity.py).
 `index/scorer.json` holds the learned weights (see scripts/fit_scorer.py).
 """
 
@@ -21,9 +23,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.boilerplate import looks_like_caption
 from index.kinds import answer_kind, has_answer_kind, holds_new_name
 from index.models import Sentence
-from index.text import STOPWORDS, words
+from index.proximity import proximity_features
+from index.text import STOPWORDS, tokenize, words
 
 FEATURE_NAMES = (
     "cos",
@@ -51,6 +55,11 @@ FEATURE_NAMES = (
     "kind_missing",
     "soft",
     "soft_missing",
+    "caption",
+    "names_missing",
+    "names_missing_ctx",
+    "proximity",
+    "former",
 )
 QUESTION_TYPES = ("person", "date", "number", "place", "entity")
 
@@ -149,6 +158,8 @@ class QuestionShape:
     heads: tuple[str, ...]  # "which university ..." -> ("university",): the kind of name asked for
     wants_quote: bool  # "what did X say / call / describe ..." -> the answer is likely a quotation
     kind: str | None  # see index.kinds.answer_kind(): "age", "money", "percent", ..., or None
+    terms: frozenset[str]  # stemmed content words (text.tokenize)
+    names: frozenset[str]  # lowercased capitalised words past the first: "Karen", "handel", "georgia"
 
 
 def question_shape(question: str) -> QuestionShape:
@@ -158,7 +169,34 @@ def question_shape(question: str) -> QuestionShape:
         _which_heads(question),
         bool(_SAYS.search(question)),
         answer_kind(question),
+        frozenset(tokenize(question)),
+        _question_names(question),
     )
+
+
+def _question_names(question: str) -> frozenset[str]:
+    """The names a question is about: its capitalised words after the first, possessives dropped."""
+    names = set()
+    for raw in question.split()[1:]:
+        if raw[:1].isupper() and raw[1:2].islower():
+            found = words(raw)
+            if found:
+                names.add(_without_possessive(found[0]))
+    return frozenset(names)
+
+
+def _without_possessive(word: str) -> str:
+    return word[:-2] if word.endswith("'s") else word
+
+
+def names_missing(names: frozenset[str], sentence: str, previous: str = "") -> tuple[float, float]:
+    """Shares of the question's names absent from the sentence, and from it and the sentence before."""
+    if not names:
+        return 0.0, 0.0
+    own = {_without_possessive(w) for w in words(sentence)}
+    missing = [n for n in names if n not in own]
+    context = {_without_possessive(w) for w in words(previous)}
+    return len(missing) / len(names), sum(1 for n in missing if n not in context) / len(names)
 
 
 _SAYS = re.compile(
@@ -227,7 +265,9 @@ def sentence_features(
     sentence: Sentence,
     novel: float,
     soft: tuple[float, float],
+    previous: str,
 ) -> np.ndarray:
+    """One row of FEATURE_NAMES for `sentence`; `previous` is the sentence before it in its article."""
     qtype = shape.qtype
     present = qtype != "other" and has_expected_type(sentence.text, qtype, shape.words)
     has_kind = shape.kind is not None and has_answer_kind(sentence.text, shape.kind, shape.words)
@@ -254,6 +294,9 @@ def sentence_features(
             float(has_kind),
             float(shape.kind is not None and not has_kind),
             *soft,
+            float(looks_like_caption(sentence.text)),
+            *names_missing(shape.names, sentence.text, previous),
+            *proximity_features(sentence.text, shape.terms, shape.words),
         ],
         dtype=np.float32,
     )

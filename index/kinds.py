@@ -4,15 +4,16 @@
 a place, a name). This module looks closer where the wording allows it: "how
 old" wants an age ("30-year-old"), "how much money did she raise" wants an
 amount of money, "what share of the vote" a percentage, "how many candidates"
-a count that is not part of a date, "in which town" a place, "which
-businessman" a person. Questions that give no such clue have no kind (None).
+a count that is not part of a date, "what office did she hold" a title
+("Secretary of State"), "in which town" a place, "which businessman" a person.
+Questions that give no such clue have no kind (None).
 """
 
 from __future__ import annotations
 
 import re
 
-ANSWER_KINDS = ("age", "money", "percent", "clock", "margin", "count", "place", "person")
+ANSWER_KINDS = ("age", "money", "percent", "clock", "margin", "count", "office", "place", "person")
 
 _NUMBER_WORD = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -51,6 +52,10 @@ _QUESTION_PATTERNS = (
     ("clock", r"\bwhat time\b|\bat what hour\b"),
     ("margin", r"\bby (how much|how many|what margin)\b|\bwhat margin\b"),
     ("count", r"\bhow many\b|\bwhat number of\b|\bhow much\b"),
+    (
+        "office",
+        r"\b(what|which)\s+(\w+\s+)?(office|post|position|job|title|role)\b|\bwhat (did|does|do) \w+( \w+)? do\b",
+    ),
 )
 _WHICH_NOUN = re.compile(r"\b(?:which|what)\s+([a-z]+)")
 
@@ -67,6 +72,14 @@ _SENTENCE_PATTERNS = {
     + _NUMBER
     + r" votes\b",
 }
+# Titles and occupations that answer "what office / post / job"; lowercase forms count too.
+_TITLE = re.compile(
+    r"\b(secretary|senator|sen\.|rep\.|representative|governor|gov\.|mayor|president|vice president|"
+    r"chairman|chairwoman|chair|director|commissioner|attorney general|attorney|lawyer|judge|justice|speaker|"
+    r"minister|ambassador|aide|executive|ceo|founder|leader|congressman|congresswoman|spokesman|spokeswoman|"
+    r"filmmaker)\b",
+    re.I,
+)
 # Numbers that belong to a date, a year or a time of day do not count as "how many".
 _DATE_LIKE = re.compile(
     r"\b" + _MONTH + r"\.?\s+\d{1,2}\b|\b\d{1,2}\s+" + _MONTH + r"\b|\b(1[5-9]\d\d|20\d\d)s?\b|"
@@ -99,6 +112,8 @@ def has_answer_kind(sentence: str, kind: str, question_words: frozenset[str] | s
     if kind == "count":
         numbers = _COUNT.findall(_DATE_LIKE.sub(" ", sentence))
         return any(n.lower() not in question_words and n.lower() != "one" for n in numbers)
+    if kind == "office":
+        return any(m.group(0).lower() not in question_words for m in _TITLE.finditer(sentence))
     if kind in ("place", "person"):
         return holds_new_name(sentence, question_words)
     raise ValueError(f"unknown answer kind {kind!r}; expected one of {ANSWER_KINDS}")

@@ -155,7 +155,8 @@ _stemmer = Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """The Snowball (English) stem of one lowercased word, as BM25 and the features compare it."""
     return str(_stemmer.stemWord(word))
 
 
@@ -170,5 +171,5 @@ def tokenize(text: str) -> list[str]:
     for w in words(text):
         w = w.split("'")[0]  # possessives: "georgia's" -> "georgia"
         if w and w not in STOPWORDS:
-            out.append(_stem(w))
+            out.append(stem(w))
     return out

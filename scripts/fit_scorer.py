@@ -102,6 +102,50 @@ def report(name, answerer, rows, sent_model, conf_model):
     )
 
 
+def fit_confidence(answerer, rows, extra_answerer, extra, sent, extra_weight):
+    """Logistic regression on the confidence features of both sets, the extra questions weighted up.
+
+    Confidence features depend on the index, so each set's table comes from its own answerer.
+    """
+    X, y = confidence_table(answerer, rows, sent)
+    sample_weight = np.ones(len(y))
+    if extra:
+        X_extra, y_extra = confidence_table(extra_answerer, extra, sent)
+        X, y = np.vstack([X, X_extra]), np.concatenate([y, y_extra])
+        sample_weight = np.concatenate([sample_weight, np.full(len(y_extra), extra_weight)])
+    return LogisticRegression(C=1.0, max_iter=2000).fit(X, y, sample_weight=sample_weight)
+
+
+def cross_validate(answerer, rows, extra_answerer, extra, args):
+    """Judge every extra question by a ranker and confidence model fitted without its fold.
+
+    Prints the cross-validated hit@1 and, per confidence threshold, the answer
+    accuracy and abstentions `racebot eval` would report: the table to choose
+    `answer.min_confidence` from.
+    """
+    fold = np.random.default_rng(args.seed).permutation(len(extra)) % args.folds
+    weights = [1.0] * len(rows)
+    judged = []  # (answerable, top sentence right, confidence)
+    for k in range(args.folds):
+        train_extra = [r for r, f in zip(extra, fold, strict=True) if f != k]
+        test_extra = [r for r, f in zip(extra, fold, strict=True) if f == k]
+        sent = fit_sentence(rows + train_extra, weights + [args.extra_weight] * len(train_extra))
+        conf = fit_confidence(answerer, rows, extra_answerer, train_extra, sent, args.extra_weight)
+        X, y = confidence_table(extra_answerer, test_extra, sent)
+        p = conf.predict_proba(X)[:, 1]
+        judged += [(r[0].answerable, bool(right), float(c)) for r, right, c in zip(test_extra, y, p, strict=True)]
+    answerable = [(right, c) for a, right, c in judged if a]
+    unanswerable = [c for a, _right, c in judged if not a]
+    hit1 = np.mean([right for right, _c in answerable])
+    print(f"extra set: {args.folds}-fold cross-validated hit@1 {hit1:.3f} on {len(answerable)} answerable")
+    print(f"  threshold  answer-accuracy  false-abstentions  unanswerable-abstained (of {len(unanswerable)})")
+    for t in np.arange(0.10, 0.61, 0.05):
+        accuracy = np.mean([right and c >= t for right, c in answerable])
+        false_abstentions = np.mean([c < t for _right, c in answerable])
+        abstained = sum(c < t for c in unanswerable)
+        print(f"  {t:9.2f}  {accuracy:15.3f}  {false_abstentions:17.3f}  {abstained:22d}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, required=True)
@@ -141,23 +185,10 @@ def main() -> None:
         extra_engine.warm_up()
         extra_questions = [q for path in args.extra_questions for q in load_questions(path)]
         extra_answerer, extra = collect(extra_engine, extra_questions)
-        fold = np.random.default_rng(args.seed).permutation(len(extra)) % args.folds
-        hits = []
-        for k in range(args.folds):  # each extra question is judged by weights fitted without its fold
-            train_extra = [r for r, f in zip(extra, fold, strict=True) if f != k]
-            model = fit_sentence(rows + train_extra, weights + [args.extra_weight] * len(train_extra))
-            hits += [hit_at_1([r], model) for r, f in zip(extra, fold, strict=True) if f == k and r[0].answerable]
-        print(f"extra set: {args.folds}-fold cross-validated hit@1 {np.mean(hits):.3f} on {len(hits)} answerable")
+        cross_validate(answerer, rows, extra_answerer, extra, args)
         rows, weights = rows + extra, weights + [args.extra_weight] * len(extra)
     sent = fit_sentence(rows, weights)
-    # Confidence features depend on the index, so each set's table comes from its own answerer.
-    X, y = confidence_table(answerer, main_rows, sent)
-    sample_weight = np.ones(len(y))
-    if extra:
-        X_extra, y_extra = confidence_table(extra_answerer, extra, sent)
-        X, y = np.vstack([X, X_extra]), np.concatenate([y, y_extra])
-        sample_weight = np.concatenate([sample_weight, np.full(len(y_extra), args.extra_weight)])
-    conf = LogisticRegression(C=1.0, max_iter=2000).fit(X, y, sample_weight=sample_weight)
+    conf = fit_confidence(answerer, main_rows, extra_answerer, extra, sent, args.extra_weight)
     report("all (fitted on all)", answerer, main_rows, sent, conf)
     if extra:
         report("extra set (fitted on all)", extra_answerer, extra, sent, conf)

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 from support import make_config
 
+from index.boilerplate import looks_like_caption
 from index.engine import Engine
-from index.features import _is_shouting, _names_head, question_shape
+from index.features import _is_shouting, _names_head, names_missing, question_shape
 
 
 @pytest.mark.parametrize(
@@ -117,3 +118,30 @@ def test_only_sentences_that_lean_on_the_one_before_are_widened(sentence: str, p
     from index.answerer import _points_back
 
     assert _points_back(sentence) is points_back
+
+
+def test_a_question_is_about_its_capitalised_words_past_the_first():
+    assert question_shape("How much money did Karen Handel's campaign raise?").names == {"karen", "handel"}
+    assert question_shape("Who is Georgia's Secretary of State?").names == {"georgia", "secretary", "state"}
+    assert question_shape("What is the best pizza place?").names == frozenset()
+
+
+def test_names_left_out_of_the_sentence_and_its_predecessor_are_counted():
+    names = question_shape("How much money did Karen Handel raise?").names
+    assert names_missing(names, "Handel's campaign raised $4 million.") == (0.5, 0.5)
+    assert names_missing(names, "She raised $4 million.", previous="Karen Handel spoke.") == (1.0, 0.0)
+    assert names_missing(frozenset(), "Anything at all.") == (0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "caption"),
+    [
+        ("Democratic candidate Jon Ossoff speaks to volunteers at an election rally.", True),
+        ("A voter casts a ballot in a special election in Atlanta, Tuesday, April 18, 2017.", True),
+        ("Ossoff spoke to volunteers on Monday afternoon.", False),
+        ("Q stands for the Quaternary period.", False),
+        ('Handel speaks often of "fresh leadership," her spokesman said.', False),
+    ],
+)
+def test_photo_captions_are_recognised_by_their_present_tense(sentence: str, caption: bool):
+    assert looks_like_caption(sentence) is caption

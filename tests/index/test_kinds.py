@@ -21,6 +21,9 @@ from index.text import words
         ("In which town did Handel speak to reporters?", "place"),
         ("Where does Ossoff live?", "place"),
         ("Which businessman ran in the race?", "person"),
+        ("What office did Karen Handel hold before?", "office"),
+        ("What cabinet post did Tom Price take?", "office"),
+        ("What does Ossoff do for a living?", "office"),
         ("Which network interviewed Ossoff?", None),
         ("Who is the Democratic candidate?", None),  # "who" is features.question_type's job
         ("What did Trump's tweet call the media?", None),
@@ -47,6 +50,9 @@ def test_the_wording_names_the_kind_of_answer(question: str, kind: str | None):
         ("Polls close at 7 p.m. ET.", "count", False),
         ("In Alpharetta on Tuesday morning, Handel told reporters", "place", True),
         ("Leading candidates include business executive Bob Gray.", "person", True),
+        ("former Georgia Secretary of State Karen Handel", "office", True),
+        ("Ossoff, a documentary filmmaker and former congressional aide", "office", True),
+        ("Handel came in second with 19.8 percent.", "office", False),
     ],
 )
 def test_a_sentence_holds_the_kind_asked_for(sentence: str, kind: str, expected: bool):
@@ -57,6 +63,8 @@ def test_a_number_or_name_the_question_already_gives_is_not_an_answer():
     question = "Which of the 11 candidates won?"
     assert not has_answer_kind("The 11 candidates split the vote.", "count", frozenset(words(question)))
     assert not has_answer_kind("Why did Handel win?", "person", frozenset(words("Where did Handel win?")))
+    office_question = frozenset(words("Which senator ran for governor?"))
+    assert not has_answer_kind("The senator ran for governor.", "office", office_question)
 
 
 def test_an_unknown_kind_is_a_programming_error():
