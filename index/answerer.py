@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.features import FEATURE_NAMES, idf_overlap, question_shape, sentence_features
+from index.features import FEATURE_NAMES, SentenceFacts, idf_overlap, question_shape, sentence_facts, sentence_features
 from index.models import Answer, Citation, Hit, Passage
 from index.retriever import Query, Retrieval, lexical_scores, retrieve
 from index.soft_match import soft_match_rows
@@ -41,6 +41,8 @@ CONFIDENCE_NAMES = (
     "type_missing",
     "kind_missing",
     "soft_missing",
+    "quote",
+    "bm25_rel",
 )
 _NEGATION = {"not", "never", "no", "nor", "without", "n't", "neither"}
 MIN_CANDIDATE_SENTENCES = 40
@@ -137,6 +139,7 @@ class Answerer:
         self.min_candidates = MIN_CANDIDATE_SENTENCES
         self.extra_passages = 20
         self.per_ranking_sentences = 10
+        self._sentence_facts: dict[int, SentenceFacts] = {}
 
     @cached_property
     def _sentence_tokens(self) -> list[frozenset[str]]:
@@ -207,8 +210,9 @@ class Answerer:
                     shape=shape,
                     sentence=sentence,
                     novel=len(own - qset) / (len(own) + 1),
+                    facts=self._facts(int(row)),
+                    previous=self._previous_facts(int(row)),
                     soft=(float(soft[j, 0]), float(soft[j, 1])),
-                    previous=self._previous_text(int(row)),
                 )
             )
         features = np.vstack(feats) if feats else np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
@@ -219,12 +223,23 @@ class Answerer:
         confidence = float(1 / (1 + math.exp(-float(self.scorer.confidence.logit(conf_x))))) if len(rows) else 0.0
         return Scored(query, retrieval, rows, features, logits, conf_x, confidence)
 
-    def _previous_text(self, row: int) -> str:
-        """The sentence before `row` in its article, or "" at the article's start."""
+    def _facts(self, row: int) -> SentenceFacts:
+        """The question-independent facts of sentence `row`, computed on first use.
+
+        Lazily, so the first answer does not wait for every sentence of a large corpus;
+        two threads racing on one row compute the same value, which is harmless.
+        """
+        facts = self._sentence_facts.get(row)
+        if facts is None:
+            facts = self._sentence_facts[row] = sentence_facts(self.index.sentences[row].text)
+        return facts
+
+    def _previous_facts(self, row: int) -> SentenceFacts | None:
+        """The facts of the sentence before `row` in its article, None at the article's start."""
         sentences = self.index.sentences
         if row > 0 and sentences[row - 1].source == sentences[row].source:
-            return sentences[row - 1].text
-        return ""
+            return self._facts(row - 1)
+        return None
 
     def _candidate_rows(self, retrieval: Retrieval, cos: np.ndarray, bm25: np.ndarray) -> np.ndarray:
         """Sentences of the retrieved passages, plus the best few sentences by cosine and by BM25 on their own.
@@ -290,6 +305,8 @@ class Answerer:
                 best[name("type_missing")],
                 best[name("kind_missing")],
                 best[name("soft_missing")],
+                best[name("quote")],
+                best[name("bm25_rel")],
             ],
             dtype=np.float32,
         )

@@ -26,7 +26,7 @@ import numpy as np
 from index.boilerplate import looks_like_caption
 from index.kinds import answer_kind, has_answer_kind, holds_new_name
 from index.models import Sentence
-from index.proximity import proximity_features
+from index.proximity import WordPositions, proximity_features, word_positions
 from index.text import STOPWORDS, tokenize, words
 
 FEATURE_NAMES = (
@@ -189,14 +189,37 @@ def _without_possessive(word: str) -> str:
     return word[:-2] if word.endswith("'s") else word
 
 
-def names_missing(names: frozenset[str], sentence: str, previous: str = "") -> tuple[float, float]:
-    """Shares of the question's names absent from the sentence, and from it and the sentence before."""
+def names_missing(names: frozenset[str], own: frozenset[str], previous: frozenset[str]) -> tuple[float, float]:
+    """Shares of the question's names absent from a sentence, and from it and the sentence before.
+
+    `own` and `previous` are the sentences' `SentenceFacts.names`."""
     if not names:
         return 0.0, 0.0
-    own = {_without_possessive(w) for w in words(sentence)}
     missing = [n for n in names if n not in own]
-    context = {_without_possessive(w) for w in words(previous)}
-    return len(missing) / len(names), sum(1 for n in missing if n not in context) / len(names)
+    return len(missing) / len(names), sum(1 for n in missing if n not in previous) / len(names)
+
+
+@dataclass(frozen=True)
+class SentenceFacts:
+    """What the features need to know about a sentence whatever the question; computed once per sentence."""
+
+    positions: WordPositions  # for answer proximity (index/proximity.py)
+    names: frozenset[str]  # lowercased words, possessives dropped: what a question's names are looked up in
+    shouting: bool
+    caption: bool
+    has_quote: bool
+    length: float
+
+
+def sentence_facts(text: str) -> SentenceFacts:
+    return SentenceFacts(
+        word_positions(text),
+        frozenset(_without_possessive(w) for w in words(text)),
+        _is_shouting(text),
+        looks_like_caption(text),
+        bool(_QUOTE.search(text)),
+        math.log1p(len(text.split())),
+    )
 
 
 _SAYS = re.compile(
@@ -263,11 +286,16 @@ def sentence_features(
     p_rank: int,
     shape: QuestionShape,
     sentence: Sentence,
+    facts: SentenceFacts,
+    previous: SentenceFacts | None,
     novel: float,
     soft: tuple[float, float],
-    previous: str,
 ) -> np.ndarray:
-    """One row of FEATURE_NAMES for `sentence`; `previous` is the sentence before it in its article."""
+    """One row of FEATURE_NAMES for `sentence`.
+
+    `facts` are the sentence's own (`sentence_facts(sentence.text)`, cached by the caller);
+    `previous` are those of the sentence before it in its article, None at its start.
+    """
     qtype = shape.qtype
     present = qtype != "other" and has_expected_type(sentence.text, qtype, shape.words)
     has_kind = shape.kind is not None and has_answer_kind(sentence.text, shape.kind, shape.words)
@@ -286,17 +314,17 @@ def sentence_features(
             float(qtype != "other" and not present),
             *types,
             novel,
-            math.log1p(len(sentence.text.split())),
+            facts.length,
             float(sentence.position == 0),
-            float(_is_shouting(sentence.text)),
+            float(facts.shouting),
             float(_names_head(sentence.text, shape)),
-            float(shape.wants_quote and bool(_QUOTE.search(sentence.text))),
+            float(shape.wants_quote and facts.has_quote),
             float(has_kind),
             float(shape.kind is not None and not has_kind),
             *soft,
-            float(looks_like_caption(sentence.text)),
-            *names_missing(shape.names, sentence.text, previous),
-            *proximity_features(sentence.text, shape.terms, shape.words),
+            float(facts.caption),
+            *names_missing(shape.names, facts.names, previous.names if previous else frozenset()),
+            *proximity_features(facts.positions, shape.terms, shape.words),
         ],
         dtype=np.float32,
     )

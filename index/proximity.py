@@ -11,6 +11,9 @@ which answers "who is" badly unless the question itself looks back ("before",
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+import numpy as np
 
 from index.text import STOPWORDS, stem
 
@@ -20,13 +23,37 @@ _FORMER = frozenset({"former", "formerly"})
 FORMER_WINDOW = 4  # words before a matched question term that "former" may stand in
 
 
+@dataclass(frozen=True)
+class WordPositions:
+    """A sentence's words in order, analysed once so each question only compares."""
+
+    terms: tuple[str | None, ...]  # stemmed as text.tokenize does; None for stopwords
+    lowered: tuple[str, ...]  # lowercased, possessive dropped
+    answer_like: tuple[bool, ...]  # capitalised past the first word, or holding a digit
+    former_at: tuple[int, ...]  # positions of "former" / "formerly"
+
+
+def word_positions(sentence: str) -> WordPositions:
+    terms: list[str | None] = []
+    lowered: list[str] = []
+    answer_like: list[bool] = []
+    for i, m in enumerate(_TOKEN.finditer(sentence)):
+        word = m.group(0)
+        low = re.split(r"['’]", word.lower())[0]
+        lowered.append(low)
+        terms.append(stem(low.replace(".", "")) if low not in STOPWORDS else None)
+        answer_like.append(i > 0 and (word[:1].isupper() or any(c.isdigit() for c in word)))
+    former_at = tuple(i for i, low in enumerate(lowered) if low in _FORMER)
+    return WordPositions(tuple(terms), tuple(lowered), tuple(answer_like), former_at)
+
+
 def question_looks_back(question_words: frozenset[str]) -> bool:
     """Does the question ask about the past ("What office did she hold before?")."""
     return bool(question_words & _LOOKS_BACK)
 
 
 def proximity_features(
-    sentence: str, question_terms: frozenset[str], question_words: frozenset[str]
+    positions: WordPositions, question_terms: frozenset[str], question_words: frozenset[str]
 ) -> tuple[float, float]:
     """(answer proximity, former-before-match) for one sentence.
 
@@ -37,21 +64,17 @@ def proximity_features(
     "former" stands within FORMER_WINDOW words before a matched term and the
     question does not look back.
     """
-    matched: list[int] = []
-    candidates: list[int] = []
-    former_at: list[int] = []
-    for i, m in enumerate(_TOKEN.finditer(sentence)):
-        word = m.group(0)
-        low = re.split(r"['’]", word.lower())[0]
-        term = stem(low.replace(".", "")) if low not in STOPWORDS else None
-        if term is not None and term in question_terms:
-            matched.append(i)
-        elif i > 0 and (word[:1].isupper() or any(c.isdigit() for c in word)) and low not in question_words:
-            candidates.append(i)
-        if low in _FORMER:
-            former_at.append(i)
+    matched = [i for i, term in enumerate(positions.terms) if term is not None and term in question_terms]
+    if not matched:
+        return 0.0, 0.0
+    hit = set(matched)
+    candidates = [
+        i
+        for i, like in enumerate(positions.answer_like)
+        if like and i not in hit and positions.lowered[i] not in question_words
+    ]
     proximity = 0.0
-    if matched and candidates:
-        proximity = 1.0 / min(abs(a - b) for a in candidates for b in matched)
-    former = any(0 < i - f <= FORMER_WINDOW for i in matched for f in former_at)
+    if candidates:
+        proximity = 1.0 / float(np.abs(np.subtract.outer(candidates, matched)).min())
+    former = any(0 < i - f <= FORMER_WINDOW for i in matched for f in positions.former_at)
     return proximity, float(former and not question_looks_back(question_words))

@@ -92,9 +92,13 @@ def confidence_table(answerer, rows, model):
     return np.vstack(X), np.array(y)
 
 
+def probability(model: LinearModel, X: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-model.logit(X)))
+
+
 def report(name, answerer, rows, sent_model, conf_model):
     X, y = confidence_table(answerer, rows, sent_model)
-    p = conf_model.predict_proba(X)[:, 1]
+    p = probability(conf_model, X)
     ans = np.array([q.answerable for q, _s, _y in rows])
     print(
         f"{name}: sentence hit@1 {y[ans].mean():.3f} on {ans.sum()} answerable; "
@@ -102,18 +106,27 @@ def report(name, answerer, rows, sent_model, conf_model):
     )
 
 
-def fit_confidence(answerer, rows, extra_answerer, extra, sent, extra_weight):
+def fit_confidence(answerer, rows, extra_answerer, extra, sent, extra_weight) -> LinearModel:
     """Logistic regression on the confidence features of both sets, the extra questions weighted up.
 
     Confidence features depend on the index, so each set's table comes from its own answerer.
+    With an extra (in-domain) set, the benchmark rows get an intercept of their own: how
+    often the top sentence is right differs between SQuAD's adversarial questions and
+    questions about news articles, and one shared intercept would bend the weights to
+    cover that gap. The model returned keeps the in-domain intercept.
     """
     X, y = confidence_table(answerer, rows, sent)
     sample_weight = np.ones(len(y))
-    if extra:
-        X_extra, y_extra = confidence_table(extra_answerer, extra, sent)
-        X, y = np.vstack([X, X_extra]), np.concatenate([y, y_extra])
-        sample_weight = np.concatenate([sample_weight, np.full(len(y_extra), extra_weight)])
-    return LogisticRegression(C=1.0, max_iter=2000).fit(X, y, sample_weight=sample_weight)
+    if not extra:
+        model = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
+        return LinearModel(model.coef_[0], float(model.intercept_[0]))
+    X_extra, y_extra = confidence_table(extra_answerer, extra, sent)
+    benchmark = np.concatenate([np.ones(len(y)), np.zeros(len(y_extra))])
+    X = np.column_stack([np.vstack([X, X_extra]), benchmark])
+    y = np.concatenate([y, y_extra])
+    sample_weight = np.concatenate([sample_weight, np.full(len(y_extra), extra_weight)])
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(X, y, sample_weight=sample_weight)
+    return LinearModel(model.coef_[0][:-1], float(model.intercept_[0]))
 
 
 def cross_validate(answerer, rows, extra_answerer, extra, args):
@@ -132,7 +145,7 @@ def cross_validate(answerer, rows, extra_answerer, extra, args):
         sent = fit_sentence(rows + train_extra, weights + [args.extra_weight] * len(train_extra))
         conf = fit_confidence(answerer, rows, extra_answerer, train_extra, sent, args.extra_weight)
         X, y = confidence_table(extra_answerer, test_extra, sent)
-        p = conf.predict_proba(X)[:, 1]
+        p = probability(conf, X)
         judged += [(r[0].answerable, bool(right), float(c)) for r, right, c in zip(test_extra, y, p, strict=True)]
     answerable = [(right, c) for a, right, c in judged if a]
     unanswerable = [c for a, _right, c in judged if not a]
@@ -174,7 +187,7 @@ def main() -> None:
     train = [r for r in rows if not (r[0].sources and r[0].sources[0] in held_out)]
     test = [r for r in rows if r[0].sources and r[0].sources[0] in held_out]
     sent = fit_sentence(train)
-    conf = LogisticRegression(C=1.0, max_iter=2000).fit(*confidence_table(answerer, train, sent))
+    conf = fit_confidence(answerer, train, None, [], sent, args.extra_weight)
     report("train half", answerer, train, sent, conf)
     report("held-out half", answerer, test, sent, conf)
     weights = [1.0] * len(rows)
@@ -200,8 +213,8 @@ def main() -> None:
         },
         "confidence": {
             "features": list(CONFIDENCE_NAMES),
-            "weights": [round(float(w), 5) for w in conf.coef_[0]],
-            "bias": round(float(conf.intercept_[0]), 5),
+            "weights": [round(float(w), 5) for w in conf.weights],
+            "bias": round(float(conf.bias), 5),
         },
     }
     print(json.dumps(scorer, indent=1))

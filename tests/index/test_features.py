@@ -7,7 +7,7 @@ from support import make_config
 
 from index.boilerplate import looks_like_caption
 from index.engine import Engine
-from index.features import _is_shouting, _names_head, names_missing, question_shape
+from index.features import _is_shouting, _names_head, names_missing, question_shape, sentence_facts
 
 
 @pytest.mark.parametrize(
@@ -128,9 +128,13 @@ def test_a_question_is_about_its_capitalised_words_past_the_first():
 
 def test_names_left_out_of_the_sentence_and_its_predecessor_are_counted():
     names = question_shape("How much money did Karen Handel raise?").names
-    assert names_missing(names, "Handel's campaign raised $4 million.") == (0.5, 0.5)
-    assert names_missing(names, "She raised $4 million.", previous="Karen Handel spoke.") == (1.0, 0.0)
-    assert names_missing(frozenset(), "Anything at all.") == (0.0, 0.0)
+
+    def missing(sentence: str, previous: str = "") -> tuple[float, float]:
+        return names_missing(names, sentence_facts(sentence).names, sentence_facts(previous).names)
+
+    assert missing("Handel's campaign raised $4 million.") == (0.5, 0.5)
+    assert missing("She raised $4 million.", previous="Karen Handel spoke.") == (1.0, 0.0)
+    assert names_missing(frozenset(), sentence_facts("Anything.").names, frozenset()) == (0.0, 0.0)
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,12 @@
 
 import pytest
 
-from index.proximity import proximity_features
+from index.proximity import proximity_features, word_positions
 from index.text import tokenize, words
 
 
 def features(question: str, sentence: str) -> tuple[float, float]:
-    return proximity_features(sentence, frozenset(tokenize(question)), frozenset(words(question)))
+    return proximity_features(word_positions(sentence), frozenset(tokenize(question)), frozenset(words(question)))
 
 
 def test_a_name_right_after_the_matched_title_is_closest():
