@@ -64,3 +64,16 @@ def looks_like_caption(sentence: str) -> bool:
     """
     text = " ".join(sentence.split())
     return bool(_CAPTION.match(text)) and not _REPORTED_SPEECH.search(text)
+
+
+def looks_like_headline(sentence: str) -> bool:
+    """True for a headline or subhead: no closing punctuation and mostly capitalised words.
+
+    "Georgia's 6th District Special Election Results: Democrats try to turn a House seat blue".
+    A headline announces a story rather than stating its facts; a feature, not a filter.
+    """
+    text = " ".join(sentence.split())
+    tokens = text.split()
+    if len(tokens) < 4 or text.endswith(_TERMINAL):
+        return False
+    return sum(1 for w in tokens if w[:1].isupper()) / len(tokens) >= 0.5

@@ -8,7 +8,7 @@ date for "when", a number for "how many", a name built on the noun of a "which
 university" question, a quotation for "what did X say") that the question does
 not already contain (and, where the wording is specific, the exact kind: an
 age, an amount of money, a percentage; see index/kinds.py), and whether it is
-a shouted banner or a photo caption rather than a statement, how well the
+a shouted banner, a headline or a photo caption rather than a statement, how well the
 question's words are matched softly (index/soft_match.py), which of the names
 in the question the sentence (or the one before it) leaves out, and how close
 a new name or number stands to the matched words (index/proximity.py).
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.boilerplate import looks_like_caption
+from index.boilerplate import looks_like_caption, looks_like_headline
 from index.kinds import answer_kind, has_answer_kind, holds_new_name
 from index.models import Sentence
 from index.proximity import WordPositions, proximity_features, word_positions
@@ -60,6 +60,7 @@ FEATURE_NAMES = (
     "names_missing_ctx",
     "proximity",
     "former",
+    "headline",
 )
 QUESTION_TYPES = ("person", "date", "number", "place", "entity")
 
@@ -207,6 +208,7 @@ class SentenceFacts:
     names: frozenset[str]  # lowercased words, possessives dropped: what a question's names are looked up in
     shouting: bool
     caption: bool
+    headline: bool
     has_quote: bool
     length: float
 
@@ -217,6 +219,7 @@ def sentence_facts(text: str) -> SentenceFacts:
         frozenset(_without_possessive(w) for w in words(text)),
         _is_shouting(text),
         looks_like_caption(text),
+        looks_like_headline(text),
         bool(_QUOTE.search(text)),
         math.log1p(len(text.split())),
     )
@@ -325,6 +328,7 @@ def sentence_features(
             float(facts.caption),
             *names_missing(shape.names, facts.names, previous.names if previous else frozenset()),
             *proximity_features(facts.positions, shape.terms, shape.words),
+            float(facts.headline),
         ],
         dtype=np.float32,
     )

@@ -5,7 +5,8 @@ a place, a name). This module looks closer where the wording allows it: "how
 old" wants an age ("30-year-old"), "how much money did she raise" wants an
 amount of money, "what share of the vote" a percentage, "how many candidates"
 a count that is not part of a date, "what office did she hold" a title
-("Secretary of State"), "in which town" a place, "which businessman" a person.
+("Secretary of State"), "when" a calendar date or year (not "Tuesday"), "in
+which town" a place, "which businessman" a person.
 Questions that give no such clue have no kind (None).
 """
 
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 import re
 
-ANSWER_KINDS = ("age", "money", "percent", "clock", "margin", "count", "office", "place", "person")
+from index.text import words
+
+ANSWER_KINDS = ("age", "money", "percent", "clock", "margin", "count", "office", "date", "place", "person")
 
 _NUMBER_WORD = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -56,6 +59,7 @@ _QUESTION_PATTERNS = (
         "office",
         r"\b(what|which)\s+(\w+\s+)?(office|post|position|job|title|role)\b|\bwhat (did|does|do) \w+( \w+)? do\b",
     ),
+    ("date", r"\bwhen\b|\b(what|which) (date|day|year|month)\b|\bin what year\b"),
 )
 _WHICH_NOUN = re.compile(r"\b(?:which|what)\s+([a-z]+)")
 
@@ -86,6 +90,10 @@ _DATE_LIKE = re.compile(
     r"\b\d{1,2}/\d{1,2}(/\d{2,4})?\b|\b\d{1,2}(:\d\d)?\s*[ap]\.?m\.?",
     re.I,
 )
+# A calendar date or a year: "April 18", "18 April", "1979". Weekdays and "last week" are too vague.
+_CALENDAR_DATE = re.compile(
+    r"\b" + _MONTH + r"\.?\s+\d{1,2}\b|\b\d{1,2}\s+" + _MONTH + r"\b|\b(1[5-9]\d\d|20\d\d)\b", re.I
+)
 _COUNT = re.compile(r"\b" + _NUMBER + r"\b", re.I)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]*")  # a capitalised word that does not start a sentence
 
@@ -112,6 +120,8 @@ def has_answer_kind(sentence: str, kind: str, question_words: frozenset[str] | s
     if kind == "count":
         numbers = _COUNT.findall(_DATE_LIKE.sub(" ", sentence))
         return any(n.lower() not in question_words and n.lower() != "one" for n in numbers)
+    if kind == "date":
+        return any(not set(words(m.group(0))) <= question_words for m in _CALENDAR_DATE.finditer(sentence))
     if kind == "office":
         return any(m.group(0).lower() not in question_words for m in _TITLE.finditer(sentence))
     if kind in ("place", "person"):

@@ -133,8 +133,9 @@ def cross_validate(answerer, rows, extra_answerer, extra, args):
     """Judge every extra question by a ranker and confidence model fitted without its fold.
 
     Prints the cross-validated hit@1 and, per confidence threshold, the answer
-    accuracy and abstentions `racebot eval` would report: the table to choose
-    `answer.min_confidence` from.
+    accuracy and abstentions `racebot eval` would report, and the share of all
+    questions handled right (answered correctly, or rightly abstained): the table
+    to choose `answer.min_confidence` from.
     """
     fold = np.random.default_rng(args.seed).permutation(len(extra)) % args.folds
     weights = [1.0] * len(rows)
@@ -151,12 +152,17 @@ def cross_validate(answerer, rows, extra_answerer, extra, args):
     unanswerable = [c for a, _right, c in judged if not a]
     hit1 = np.mean([right for right, _c in answerable])
     print(f"extra set: {args.folds}-fold cross-validated hit@1 {hit1:.3f} on {len(answerable)} answerable")
-    print(f"  threshold  answer-accuracy  false-abstentions  unanswerable-abstained (of {len(unanswerable)})")
+    print(
+        f"  threshold  answer-accuracy  false-abstentions  unanswerable-abstained (of {len(unanswerable)})"
+        "  all-handled-right"
+    )
     for t in np.arange(0.10, 0.61, 0.05):
-        accuracy = np.mean([right and c >= t for right, c in answerable])
+        correct = sum(right and c >= t for right, c in answerable)
+        accuracy = correct / len(answerable)
         false_abstentions = np.mean([c < t for _right, c in answerable])
         abstained = sum(c < t for c in unanswerable)
-        print(f"  {t:9.2f}  {accuracy:15.3f}  {false_abstentions:17.3f}  {abstained:22d}")
+        handled = (correct + abstained) / len(judged)
+        print(f"  {t:9.2f}  {accuracy:15.3f}  {false_abstentions:17.3f}  {abstained:22d}  {handled:17.3f}")
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from support import make_config
 
-from index.boilerplate import looks_like_caption
+from index.boilerplate import looks_like_caption, looks_like_headline
 from index.engine import Engine
 from index.features import _is_shouting, _names_head, names_missing, question_shape, sentence_facts
 
@@ -149,3 +149,17 @@ def test_names_left_out_of_the_sentence_and_its_predecessor_are_counted():
 )
 def test_photo_captions_are_recognised_by_their_present_tense(sentence: str, caption: bool):
     assert looks_like_caption(sentence) is caption
+
+
+@pytest.mark.parametrize(
+    ("sentence", "headline"),
+    [
+        ("Georgia's 6th District Special Election Results: Democrats try to turn a House seat blue", True),
+        ("Takeaways From The Georgia 6 Special Election", True),
+        ("The Democratic Congressional Campaign Committee Spent Heavily.", False),  # a statement ends in a stop
+        ("Latest News", False),  # too short to judge; boilerplate handles it
+        ("ossoff and handel head to a runoff in june", False),
+    ],
+)
+def test_headlines_are_recognised(sentence: str, headline: bool):
+    assert looks_like_headline(sentence) is headline

@@ -24,6 +24,8 @@ from index.text import words
         ("What office did Karen Handel hold before?", "office"),
         ("What cabinet post did Tom Price take?", "office"),
         ("What does Ossoff do for a living?", "office"),
+        ("When was the first round held?", "date"),
+        ("In what year did Republicans win the seat?", "date"),
         ("Which network interviewed Ossoff?", None),
         ("Who is the Democratic candidate?", None),  # "who" is features.question_type's job
         ("What did Trump's tweet call the media?", None),
@@ -53,6 +55,9 @@ def test_the_wording_names_the_kind_of_answer(question: str, kind: str | None):
         ("former Georgia Secretary of State Karen Handel", "office", True),
         ("Ossoff, a documentary filmmaker and former congressional aide", "office", True),
         ("Handel came in second with 19.8 percent.", "office", False),
+        ("the 56,830 early ballots cast in the April 18 special election", "date", True),
+        ("The seat has been Republican since 1979.", "date", True),
+        ("This Tuesday it was another special election.", "date", False),
     ],
 )
 def test_a_sentence_holds_the_kind_asked_for(sentence: str, kind: str, expected: bool):
@@ -63,6 +68,7 @@ def test_a_number_or_name_the_question_already_gives_is_not_an_answer():
     question = "Which of the 11 candidates won?"
     assert not has_answer_kind("The 11 candidates split the vote.", "count", frozenset(words(question)))
     assert not has_answer_kind("Why did Handel win?", "person", frozenset(words("Where did Handel win?")))
+    assert not has_answer_kind("It was held on April 18.", "date", frozenset(words("What happened on April 18?")))
     office_question = frozenset(words("Which senator ran for governor?"))
     assert not has_answer_kind("The senator ran for governor.", "office", office_question)
 
