@@ -338,8 +338,9 @@ class Answerer:
         """The best sentence, widened to its neighbours in the article when it is not whole alone.
 
         Backwards while it points back to the sentence before ("He", "But") or that
-        sentence introduces it ("... reading:"); forwards when it ends in a colon. Never
-        more than `max_sentences` sentences, never past the article's edges.
+        sentence introduces it ("... reading:"); forwards when it ends in a colon, and on
+        past what it introduces when that is only a shouted banner. Never more than
+        `max_sentences` sentences, never past the article's edges.
         """
         sentences = self.index.sentences
         first = last = row
@@ -350,11 +351,11 @@ class Answerer:
             if before and (_points_back(sentences[first].text) or _introduces(before.text)):
                 first -= 1
             elif (
-                _introduces(sentences[last].text)
+                (_introduces(sentences[last].text) or (last > row and self._facts(last).shouting))
                 and last + 1 < len(sentences)
                 and (sentences[last + 1].source == sentences[row].source)
             ):
-                last += 1
+                last += 1  # past a shouted banner too: "reading:" / "KAREN HANDEL FOR CONGRESS." / the text
             else:
                 break
         return sentences[first].start, sentences[last].end

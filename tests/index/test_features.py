@@ -73,6 +73,20 @@ def test_a_sentence_ending_in_a_colon_brings_what_it_introduces(tmp_path: Path):
     assert quote.startswith("The mayor announced") and quote.endswith("rebuild the piers.")
 
 
+def test_an_introduced_banner_brings_the_text_after_it(tmp_path: Path):
+    engine = _engine_for(
+        tmp_path,
+        "Mayor's letter\n\nThe council met on Monday.\n\n"
+        "The mayor backed the budget in a post reading:\n\n"
+        "REBUILD THE PIERS NOW. Forty million dollars will do it.\n\nResidents cheered.\n",
+    )
+    answerer = engine._ready()
+    rows = [i for i, s in enumerate(engine.index.sentences) if s.text.endswith("reading:")]
+    start, end = answerer._answer_span(rows[0])
+    quote = engine.index.articles["mayor.txt"].text[start:end]
+    assert quote.startswith("The mayor backed") and quote.endswith("will do it.")
+
+
 def test_a_sentence_after_an_introduction_brings_the_introduction(tmp_path: Path):
     engine = _engine_for(
         tmp_path,
