@@ -5,8 +5,9 @@ a place, a name). This module looks closer where the wording allows it: "how
 old" wants an age ("30-year-old"), "how much money did she raise" wants an
 amount of money, "what share of the vote" a percentage, "how many candidates"
 a count that is not part of a date, "what office did she hold" a title
-("Secretary of State"), "when" a calendar date or year (not "Tuesday"), "in
-which town" a place, "which businessman" a person.
+("Secretary of State"), "when" a calendar date or year (not "Tuesday"), "who
+won" a stated result ("won", "defeated", "received 48 percent"), "in which
+town" a place, "which businessman" a person.
 Questions that give no such clue have no kind (None).
 """
 
@@ -16,7 +17,9 @@ import re
 
 from index.text import words
 
-ANSWER_KINDS = ("age", "money", "percent", "clock", "margin", "count", "office", "date", "place", "person")
+ANSWER_KINDS = (
+    "age", "money", "percent", "clock", "margin", "winner", "count", "office", "date", "place", "person",
+)  # fmt: skip
 
 _NUMBER_WORD = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -54,6 +57,11 @@ _QUESTION_PATTERNS = (
     ("percent", r"\bpercent|\bpercentage\b|\bwhat (share|proportion|fraction|portion)\b|\bhow much of the\b"),
     ("clock", r"\bwhat time\b|\bat what hour\b"),
     ("margin", r"\bby (how much|how many|what margin)\b|\bwhat margin\b"),
+    (
+        "winner",
+        r"\bwho (won|wins|win|will win|beat|defeated|prevailed|came (out )?(first|ahead)|finished first)\b|"
+        r"\bwhich (\w+ )?(candidate|party|team|side|player|country) (won|wins|beat|defeated|prevailed)\b",
+    ),
     ("count", r"\bhow many\b|\bwhat number of\b|\bhow much\b"),
     (
         "office",
@@ -68,6 +76,10 @@ _SENTENCE_PATTERNS = {
     "money": r"[$£€¥]\s?\d|\b" + _NUMBER + r"\s+(dollars|euros|pounds|yen|cents)\b|\b\d[\d,.]*\s*(million|billion)\b",
     "percent": r"\b" + _NUMBER + r"(\s|-)?(percent|per cent|percentage points?)\b|\d\s?%",
     "clock": r"\b\d{1,2}(:\d\d)?\s*[ap]\.?m\b|\bnoon\b|\bmidnight\b|\bo'clock\b",
+    # A result is stated: someone won, beat, led, or got a share of the vote.
+    "winner": r"\b(won|wins|winning|winner|victory|victor|victorious|defeat(ed|s|ing)?|beat|beats|beaten|"
+    r"elected|prevailed|first[- ]place|came in first|finished first|led|leads|ahead|received|clinched|"
+    r"captured|took)\b",
     "margin": r"\b"
     + _NUMBER
     + r"(\s|-)(percentage )?points?\b|\b"
@@ -95,6 +107,7 @@ _CALENDAR_DATE = re.compile(
     r"\b" + _MONTH + r"\.?\s+\d{1,2}\b|\b\d{1,2}\s+" + _MONTH + r"\b|\b(1[5-9]\d\d|20\d\d)\b", re.I
 )
 _COUNT = re.compile(r"\b" + _NUMBER + r"\b", re.I)
+_CALENDAR_WORD = re.compile(_MONTH + r"|(mon|tues|wednes|thurs|fri|satur|sun)day")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]*")  # a capitalised word that does not start a sentence
 
 
@@ -130,5 +143,11 @@ def has_answer_kind(sentence: str, kind: str, question_words: frozenset[str] | s
 
 
 def holds_new_name(sentence: str, question_words: frozenset[str] | set[str]) -> bool:
-    """Does the sentence hold a capitalised word (a name) that the question does not?"""
-    return any(w.lower().strip(".'’") not in question_words for w in _NAME.findall(sentence))
+    """Does the sentence hold a capitalised word (a name) that the question does not?
+
+    Months and weekdays are capitalised but name no one: "June 13" answers no "who"."""
+    for word in _NAME.findall(sentence):
+        low = word.lower().strip(".'’")
+        if low not in question_words and not _CALENDAR_WORD.fullmatch(low):
+            return True
+    return False

@@ -25,6 +25,8 @@ from index.text import words
         ("What cabinet post did Tom Price take?", "office"),
         ("What does Ossoff do for a living?", "office"),
         ("When was the first round held?", "date"),
+        ("who won the runoff primary", "winner"),
+        ("Which Republican candidate won the Kansas race?", "winner"),
         ("In what year did Republicans win the seat?", "date"),
         ("Which network interviewed Ossoff?", None),
         ("Who is the Democratic candidate?", None),  # "who" is features.question_type's job
@@ -58,6 +60,9 @@ def test_the_wording_names_the_kind_of_answer(question: str, kind: str | None):
         ("the 56,830 early ballots cast in the April 18 special election", "date", True),
         ("The seat has been Republican since 1979.", "date", True),
         ("This Tuesday it was another special election.", "date", False),
+        ("Ossoff, who received 48.1 percent of the vote, will face Handel.", "winner", True),
+        ("Ron Estes defeated James Thompson in Kansas.", "winner", True),
+        ("That primary is June 13 - a week before the runoff.", "winner", False),
     ],
 )
 def test_a_sentence_holds_the_kind_asked_for(sentence: str, kind: str, expected: bool):
@@ -69,6 +74,7 @@ def test_a_number_or_name_the_question_already_gives_is_not_an_answer():
     assert not has_answer_kind("The 11 candidates split the vote.", "count", frozenset(words(question)))
     assert not has_answer_kind("Why did Handel win?", "person", frozenset(words("Where did Handel win?")))
     assert not has_answer_kind("It was held on April 18.", "date", frozenset(words("What happened on April 18?")))
+    assert not has_answer_kind("That primary is June 13 - a week before the runoff.", "person", frozenset())
     office_question = frozenset(words("Which senator ran for governor?"))
     assert not has_answer_kind("The senator ran for governor.", "office", office_question)
 
