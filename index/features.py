@@ -160,7 +160,7 @@ class QuestionShape:
     wants_quote: bool  # "what did X say / call / describe ..." -> the answer is likely a quotation
     kind: str | None  # see index.kinds.answer_kind(): "age", "money", "percent", ..., or None
     terms: frozenset[str]  # stemmed content words (text.tokenize)
-    names: frozenset[str]  # lowercased capitalised words past the first: "Karen", "handel", "georgia"
+    names: frozenset[str]  # its capitalised words past the first, lowercased: "karen", "handel", "georgia"
 
 
 def question_shape(question: str) -> QuestionShape:

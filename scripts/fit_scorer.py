@@ -77,11 +77,6 @@ def fit_sentence(rows, weights=None, l2=0.01):
     return LinearModel(coef, -float(np.mean([(x[y] @ coef).mean() for x, y, _w in keep])))
 
 
-def hit_at_1(rows, model):
-    hits = [bool(y[np.argmax(model.logit(s.features))]) for q, s, y in rows if q.answerable and len(y)]
-    return sum(hits) / max(len(hits), 1)
-
-
 def confidence_table(answerer, rows, model):
     X, y = [], []
     for _q, s, labels in rows:
@@ -116,15 +111,14 @@ def fit_confidence(answerer, rows, extra_answerer, extra, sent, extra_weight) ->
     cover that gap. The model returned keeps the in-domain intercept.
     """
     X, y = confidence_table(answerer, rows, sent)
-    sample_weight = np.ones(len(y))
     if not extra:
         model = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
         return LinearModel(model.coef_[0], float(model.intercept_[0]))
     X_extra, y_extra = confidence_table(extra_answerer, extra, sent)
     benchmark = np.concatenate([np.ones(len(y)), np.zeros(len(y_extra))])
     X = np.column_stack([np.vstack([X, X_extra]), benchmark])
+    sample_weight = np.concatenate([np.ones(len(y)), np.full(len(y_extra), extra_weight)])
     y = np.concatenate([y, y_extra])
-    sample_weight = np.concatenate([sample_weight, np.full(len(y_extra), extra_weight)])
     model = LogisticRegression(C=1.0, max_iter=2000).fit(X, y, sample_weight=sample_weight)
     return LinearModel(model.coef_[0][:-1], float(model.intercept_[0]))
 

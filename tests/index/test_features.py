@@ -59,32 +59,24 @@ def _engine_for(tmp_path: Path, text: str) -> Engine:
     return engine
 
 
-def test_a_sentence_ending_in_a_colon_brings_what_it_introduces(tmp_path: Path):
+@pytest.mark.parametrize(
+    ("introduced", "ending"),
+    [
+        ("Forty million dollars will rebuild the piers.", "rebuild the piers."),
+        ("REBUILD THE PIERS NOW. Forty million dollars will do it.", "will do it."),  # on past a banner
+    ],
+)
+def test_a_sentence_ending_in_a_colon_brings_what_it_introduces(tmp_path: Path, introduced: str, ending: str):
     engine = _engine_for(
         tmp_path,
         "Mayor's letter\n\nThe council met on Monday.\n\n"
-        "The mayor announced the harbour budget in a letter reading:\n\n"
-        "Forty million dollars will rebuild the piers.\n\nResidents cheered.\n",
+        f"The mayor announced the harbour budget in a letter reading:\n\n{introduced}\n\nResidents cheered.\n",
     )
     answerer = engine._ready()
     rows = [i for i, s in enumerate(engine.index.sentences) if s.text.endswith("reading:")]
     start, end = answerer._answer_span(rows[0])
     quote = engine.index.articles["mayor.txt"].text[start:end]
-    assert quote.startswith("The mayor announced") and quote.endswith("rebuild the piers.")
-
-
-def test_an_introduced_banner_brings_the_text_after_it(tmp_path: Path):
-    engine = _engine_for(
-        tmp_path,
-        "Mayor's letter\n\nThe council met on Monday.\n\n"
-        "The mayor backed the budget in a post reading:\n\n"
-        "REBUILD THE PIERS NOW. Forty million dollars will do it.\n\nResidents cheered.\n",
-    )
-    answerer = engine._ready()
-    rows = [i for i, s in enumerate(engine.index.sentences) if s.text.endswith("reading:")]
-    start, end = answerer._answer_span(rows[0])
-    quote = engine.index.articles["mayor.txt"].text[start:end]
-    assert quote.startswith("The mayor backed") and quote.endswith("will do it.")
+    assert quote.startswith("The mayor announced") and quote.endswith(ending)
 
 
 def test_a_sentence_after_an_introduction_brings_the_introduction(tmp_path: Path):
