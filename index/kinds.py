@@ -67,7 +67,11 @@ _QUESTION_PATTERNS = (
         "office",
         r"\b(what|which)\s+(\w+\s+)?(office|post|position|job|title|role)\b|\bwhat (did|does|do) \w+( \w+)? do\b",
     ),
-    ("date", r"\bwhen\b|\b(what|which) (date|day|year|month)\b|\bin what year\b"),
+    # "when" opening the question; "what did she promise when Trump ..." asks no date.
+    (
+        "date",
+        r"^(since |until |from |where and |how and )?when\b|\b(what|which) (date|day|year|month)\b|\bin what year\b",
+    ),
 )
 _WHICH_NOUN = re.compile(r"\b(?:which|what)\s+([a-z]+)")
 

@@ -28,6 +28,8 @@ from index.text import words
         ("who won the runoff primary", "winner"),
         ("Which Republican candidate won the Kansas race?", "winner"),
         ("In what year did Republicans win the seat?", "date"),
+        ("Since when has the district been Republican?", "date"),
+        ("In one ad, what did Ossoff promise to do when Trump behaves recklessly?", None),
         ("Which network interviewed Ossoff?", None),
         ("Who is the Democratic candidate?", None),  # "who" is features.question_type's job
         ("What did Trump's tweet call the media?", None),
