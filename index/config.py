@@ -44,7 +44,7 @@ class RetrievalSettings:
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    min_confidence: float = 0.35
+    min_confidence: float = 0.40
     max_sentences: int = 3
     max_citations: int = 3
 
@@ -208,7 +208,7 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
         ),
         answer=AnswerSettings(
             min_confidence=r.get(
-                answer, "answer.min_confidence", float, 0.35, lambda v: 0 <= v <= 1, "must be between 0 and 1"
+                answer, "answer.min_confidence", float, 0.40, lambda v: 0 <= v <= 1, "must be between 0 and 1"
             ),
             max_sentences=r.get(
                 answer, "answer.max_sentences", int, 3, lambda v: 1 <= v <= 10, "must be between 1 and 10"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.boilerplate import looks_like_caption, looks_like_headline
-from index.kinds import answer_kind, has_answer_kind, holds_new_name
+from index.kinds import WHEN_OPENS, answer_kind, has_answer_kind, holds_new_name
 from index.models import Sentence
 from index.proximity import WordPositions, proximity_features, word_positions
 from index.text import STOPWORDS, tokenize, words
@@ -123,7 +123,9 @@ def question_type(question: str) -> str:
         q,
     ):
         return "number"
-    if re.search(r"\bwhen\b|\bwhat (year|date|day|month|time|century|decade)\b|\bwhich (year|date|day|month)\b", q):
+    if re.search(
+        WHEN_OPENS + r"|\bwhat (year|date|day|month|time|century|decade)\b|\bwhich (year|date|day|month)\b", q
+    ):  # noqa: E501
         return "date"
     if re.search(r"\bwho(m|se)?\b", q):
         return "person"

@@ -47,6 +47,8 @@ _PLACE_NOUNS = frozenset(
     islands village villages river capital location nation nations street venue""".split()  # noqa: SIM905
 )
 
+# "When" asks for a date only when it opens the question: "what did she promise to do when Trump ..." does not.
+WHEN_OPENS = r"^(since |until |from |where and |how and )?when\b"
 _QUESTION_PATTERNS = (
     ("age", r"\bhow old\b|\b(at )?what age\b"),
     (
@@ -67,11 +69,7 @@ _QUESTION_PATTERNS = (
         "office",
         r"\b(what|which)\s+(\w+\s+)?(office|post|position|job|title|role)\b|\bwhat (did|does|do) \w+( \w+)? do\b",
     ),
-    # "when" opening the question; "what did she promise when Trump ..." asks no date.
-    (
-        "date",
-        r"^(since |until |from |where and |how and )?when\b|\b(what|which) (date|day|year|month)\b|\bin what year\b",
-    ),
+    ("date", WHEN_OPENS + r"|\b(what|which) (date|day|year|month)\b|\bin what year\b"),
 )
 _WHICH_NOUN = re.compile(r"\b(?:which|what)\s+([a-z]+)")
 
