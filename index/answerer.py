@@ -81,6 +81,10 @@ class LinearModel:
     def logit(self, x: np.ndarray) -> np.ndarray:
         return x @ self.weights + self.bias
 
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        """The logistic of `logit(x)`: what the confidence model reports."""
+        return 1 / (1 + np.exp(-self.logit(x)))
+
 
 @dataclass(frozen=True)
 class Scorer:
@@ -155,10 +159,6 @@ class Answerer:
         return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
 
     @cached_property
-    def _passages_by_id(self) -> dict[str, Passage]:
-        return {p.id: p for p in self.index.passages}
-
-    @cached_property
     def _passage_rows(self) -> dict[str, range]:
         rows: dict[str, range] = {}
         start = 0
@@ -169,7 +169,7 @@ class Answerer:
 
     def warm_up(self) -> None:
         """Precompute token sets and IDF so the first question is as fast as the rest."""
-        _ = self._idf, self._passage_rows, self._passages_by_id
+        _ = self._idf, self._passage_rows
 
     def score(self, query: Query, top_k: int | None = None) -> Scored:
         """Retrieve passages and score every sentence in them."""
@@ -220,7 +220,7 @@ class Answerer:
         order = np.argsort(-logits, kind="stable")
         rows, features, logits = rows[order], features[order], logits[order]
         conf_x = self._confidence_features(query, retrieval, rows, features, logits)
-        confidence = float(1 / (1 + math.exp(-float(self.scorer.confidence.logit(conf_x))))) if len(rows) else 0.0
+        confidence = float(self.scorer.confidence.probability(conf_x)) if len(rows) else 0.0
         return Scored(query, retrieval, rows, features, logits, conf_x, confidence)
 
     def _facts(self, row: int) -> SentenceFacts:
@@ -236,9 +236,15 @@ class Answerer:
 
     def _previous_facts(self, row: int) -> SentenceFacts | None:
         """The facts of the sentence before `row` in its article, None at the article's start."""
+        before = self._neighbour(row, -1)
+        return None if before is None else self._facts(before)
+
+    def _neighbour(self, row: int, step: int) -> int | None:
+        """The row `step` sentences from `row` if it is in the same article, else None."""
+        other = row + step
         sentences = self.index.sentences
-        if row > 0 and sentences[row - 1].source == sentences[row].source:
-            return self._facts(row - 1)
+        if 0 <= other < len(sentences) and sentences[other].source == sentences[row].source:
+            return other
         return None
 
     def _candidate_rows(self, retrieval: Retrieval, cos: np.ndarray, bm25: np.ndarray) -> np.ndarray:
@@ -345,17 +351,13 @@ class Answerer:
         sentences = self.index.sentences
         first = last = row
         while last - first + 1 < self.max_sentences:
-            before = (
-                sentences[first - 1] if first > 0 and sentences[first - 1].source == sentences[row].source else None
-            )
-            if before and (_points_back(sentences[first].text) or _introduces(before.text)):
-                first -= 1
-            elif (
-                (_introduces(sentences[last].text) or (last > row and self._facts(last).shouting))
-                and last + 1 < len(sentences)
-                and (sentences[last + 1].source == sentences[row].source)
+            before, after = self._neighbour(first, -1), self._neighbour(last, 1)
+            if before is not None and (_points_back(sentences[first].text) or _introduces(sentences[before].text)):
+                first = before
+            elif after is not None and (
+                _introduces(sentences[last].text) or (last > row and self._facts(last).shouting)
             ):
-                last += 1  # past a shouted banner too: "reading:" / "KAREN HANDEL FOR CONGRESS." / the text
+                last = after  # past a shouted banner too: "reading:" / "KAREN HANDEL FOR CONGRESS." / the text
             else:
                 break
         return sentences[first].start, sentences[last].end

@@ -177,57 +177,102 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
     index_dir = rel(r.get(index, "index.dir", str, None, lambda v: v.strip() != "", "must not be empty"))
     index_root = rel(r.get(index, "index.root", str, ".racebot/index", lambda v: v.strip() != "", "must not be empty"))
     on_stale = r.get(
-        index, "index.on_stale", str, "rebuild", lambda v: v in ("rebuild", "refuse"), "must be 'rebuild' or 'refuse'"
+        index,
+        "index.on_stale",
+        str,
+        Config.on_stale_index,
+        lambda v: v in ("rebuild", "refuse"),
+        "must be 'rebuild' or 'refuse'",
     )
     prefix = r.get(
         bot,
         "bot.prefix",
         str,
-        "!",
+        BotSettings.prefix,
         lambda v: v.strip() == v and 0 < len(v) <= 5,
         "must be 1 to 5 characters, no spaces",
     )
 
     config = Config(
         corpus_dir=corpus_dir or base_dir / "seeds",
-        corpus_glob=r.get(corpus, "corpus.glob", str, "*.txt", lambda v: v.strip() != "", "must not be empty"),
+        corpus_glob=r.get(
+            corpus, "corpus.glob", str, Config.corpus_glob, lambda v: v.strip() != "", "must not be empty"
+        ),
         index_dir=index_dir,
         index_root=index_root or base_dir / ".racebot/index",
         on_stale_index=on_stale,
         model=ModelSettings(
-            name=r.get(model, "model.name", str, BUNDLED_MODEL, lambda v: v.strip() != "", "must not be empty"),
-            batch_size=r.get(model, "model.batch_size", int, 32, _positive, "must be > 0"),
-            threads=r.get(model, "model.threads", int, 1, lambda v: 0 < v <= 256, "must be between 1 and 256"),
+            name=r.get(model, "model.name", str, ModelSettings.name, lambda v: v.strip() != "", "must not be empty"),
+            batch_size=r.get(model, "model.batch_size", int, ModelSettings.batch_size, _positive, "must be > 0"),
+            threads=r.get(
+                model, "model.threads", int, ModelSettings.threads, lambda v: 0 < v <= 256, "must be between 1 and 256"
+            ),
         ),
         retrieval=RetrievalSettings(
-            top_k=r.get(retrieval, "retrieval.top_k", int, 5, lambda v: 0 < v <= 100, "must be between 1 and 100"),
-            rrf_k=r.get(retrieval, "retrieval.rrf_k", int, 60, _positive, "must be > 0"),
+            top_k=r.get(
+                retrieval,
+                "retrieval.top_k",
+                int,
+                RetrievalSettings.top_k,
+                lambda v: 0 < v <= 100,
+                "must be between 1 and 100",
+            ),
+            rrf_k=r.get(retrieval, "retrieval.rrf_k", int, RetrievalSettings.rrf_k, _positive, "must be > 0"),
             max_passage_chars=r.get(
-                retrieval, "retrieval.max_passage_chars", int, 1200, lambda v: v >= 200, "must be >= 200"
+                retrieval,
+                "retrieval.max_passage_chars",
+                int,
+                RetrievalSettings.max_passage_chars,
+                lambda v: v >= 200,
+                "must be >= 200",
             ),
         ),
         answer=AnswerSettings(
             min_confidence=r.get(
-                answer, "answer.min_confidence", float, 0.40, lambda v: 0 <= v <= 1, "must be between 0 and 1"
+                answer,
+                "answer.min_confidence",
+                float,
+                AnswerSettings.min_confidence,
+                lambda v: 0 <= v <= 1,
+                "must be between 0 and 1",
             ),
             max_sentences=r.get(
-                answer, "answer.max_sentences", int, 3, lambda v: 1 <= v <= 10, "must be between 1 and 10"
+                answer,
+                "answer.max_sentences",
+                int,
+                AnswerSettings.max_sentences,
+                lambda v: 1 <= v <= 10,
+                "must be between 1 and 10",
             ),
             max_citations=r.get(
-                answer, "answer.max_citations", int, 3, lambda v: 1 <= v <= 10, "must be between 1 and 10"
+                answer,
+                "answer.max_citations",
+                int,
+                AnswerSettings.max_citations,
+                lambda v: 1 <= v <= 10,
+                "must be between 1 and 10",
             ),
         ),
         bot=BotSettings(
             prefix=prefix,
-            cooldown_seconds=r.get(bot, "bot.cooldown_seconds", float, 3.0, lambda v: v >= 0, "must be >= 0"),
-            max_question_chars=r.get(
-                bot, "bot.max_question_chars", int, 1000, lambda v: 10 <= v <= 100_000, "must be between 10 and 100000"
+            cooldown_seconds=r.get(
+                bot, "bot.cooldown_seconds", float, BotSettings.cooldown_seconds, lambda v: v >= 0, "must be >= 0"
             ),
-            remembered_conversations=r.get(bot, "bot.remembered_conversations", int, 1000, _positive, "must be > 0"),
+            max_question_chars=r.get(
+                bot,
+                "bot.max_question_chars",
+                int,
+                BotSettings.max_question_chars,
+                lambda v: 10 <= v <= 100_000,
+                "must be between 10 and 100000",
+            ),
+            remembered_conversations=r.get(
+                bot, "bot.remembered_conversations", int, BotSettings.remembered_conversations, _positive, "must be > 0"
+            ),
             admins=AdminSettings(
                 user_ids=r.ids(admins, "bot.admins.user_ids"),
                 role_ids=r.ids(admins, "bot.admins.role_ids"),
-                platform_admins=r.get(admins, "bot.admins.platform_admins", bool, True),
+                platform_admins=r.get(admins, "bot.admins.platform_admins", bool, AdminSettings.platform_admins),
             ),
         ),
     )

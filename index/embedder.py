@@ -246,8 +246,7 @@ class HashEmbedder:
             for token in tokenize(text):
                 slot = int.from_bytes(hashlib.sha256(token.encode()).digest()[:4], "little")
                 out[row, slot % self._dimension] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-9)
+        return _normalise(out)
 
     def embed_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[TokenVectors]]:
         """Each word is a piece whose vector is its own stem's hash vector (no context)."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.boilerplate import looks_like_caption, looks_like_headline
-from index.kinds import WHEN_OPENS, answer_kind, has_answer_kind, holds_new_name
+from index.kinds import MONTHS, WHEN_OPENS, answer_kind, has_answer_kind, holds_new_name
 from index.models import Sentence
 from index.proximity import WordPositions, proximity_features, word_positions
 from index.text import STOPWORDS, tokenize, words
@@ -64,49 +64,13 @@ FEATURE_NAMES = (
 )
 QUESTION_TYPES = ("person", "date", "number", "place", "entity")
 
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]  # noqa: E501
-_NUMBER_WORDS = set(
-    [
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "dozen",
-        "half",
-    ]  # noqa: E501
-)
+_NUMBER_WORDS = frozenset((
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "billion", "dozen", "half",
+))  # fmt: skip
 _DATE = re.compile(
     r"\b(1\d{3}|20\d{2})s?\b|\b("
-    + "|".join(_MONTHS)
+    + "|".join(MONTHS)
     + r")\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(century|decade|ago|years?)\b",
     re.I,
 )
@@ -125,7 +89,7 @@ def question_type(question: str) -> str:
         return "number"
     if re.search(
         WHEN_OPENS + r"|\bwhat (year|date|day|month|time|century|decade)\b|\bwhich (year|date|day|month)\b", q
-    ):  # noqa: E501
+    ):
         return "date"
     if re.search(r"\bwho(m|se)?\b", q):
         return "person"

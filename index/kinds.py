@@ -27,10 +27,11 @@ _NUMBER_WORD = (
     r"million|billion|dozens?|hundreds|thousands|millions)"
 )
 _NUMBER = r"(?:\d[\d,.]*|" + _NUMBER_WORD + r")"
-_MONTH = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
-)
+MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_MONTH = "(?:" + "|".join(MONTHS) + "|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
 
 _PERSON_NOUNS = frozenset(
     """person people man woman men women candidate candidates businessman businesswoman executive actor actress

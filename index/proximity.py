@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.text import STOPWORDS, stem
+from index.text import STOPWORDS, WORD, stem
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*")
 _LOOKS_BACK = frozenset({"former", "formerly", "before", "previously", "once", "earlier", "past", "ex"})
 _FORMER = frozenset({"former", "formerly"})
 FORMER_WINDOW = 4  # words before a matched question term that "former" may stand in
@@ -37,7 +36,7 @@ def word_positions(sentence: str) -> WordPositions:
     terms: list[str | None] = []
     lowered: list[str] = []
     answer_like: list[bool] = []
-    for i, m in enumerate(_TOKEN.finditer(sentence)):
+    for i, m in enumerate(WORD.finditer(sentence)):
         word = m.group(0)
         low = re.split(r"['’]", word.lower())[0]
         lowered.append(low)

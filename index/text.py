@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import Stemmer
 
-_WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*", re.UNICODE)
+WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*", re.UNICODE)  # a word, with inner apostrophes and dots
 # Small English stop list: function words and question words carry no evidence.
 STOPWORDS = frozenset(
     [
@@ -162,7 +162,7 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lowercased word tokens, dots inside acronyms removed ("U.S." -> "us")."""
-    return [w.replace(".", "").replace("’", "'") for w in _WORD.findall(text.lower())]
+    return [w.replace(".", "").replace("’", "'") for w in WORD.findall(text.lower())]
 
 
 def tokenize(text: str) -> list[str]:

@@ -87,13 +87,9 @@ def confidence_table(answerer, rows, model):
     return np.vstack(X), np.array(y)
 
 
-def probability(model: LinearModel, X: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-model.logit(X)))
-
-
 def report(name, answerer, rows, sent_model, conf_model):
     X, y = confidence_table(answerer, rows, sent_model)
-    p = probability(conf_model, X)
+    p = conf_model.probability(X)
     ans = np.array([q.answerable for q, _s, _y in rows])
     print(
         f"{name}: sentence hit@1 {y[ans].mean():.3f} on {ans.sum()} answerable; "
@@ -140,7 +136,7 @@ def cross_validate(answerer, rows, extra_answerer, extra, args):
         sent = fit_sentence(rows + train_extra, weights + [args.extra_weight] * len(train_extra))
         conf = fit_confidence(answerer, rows, extra_answerer, train_extra, sent, args.extra_weight)
         X, y = confidence_table(extra_answerer, test_extra, sent)
-        p = probability(conf, X)
+        p = conf.probability(X)
         judged += [(r[0].answerable, bool(right), float(c)) for r, right, c in zip(test_extra, y, p, strict=True)]
     answerable = [(right, c) for a, right, c in judged if a]
     unanswerable = [c for a, _right, c in judged if not a]

@@ -68,5 +68,5 @@ def test_our_own_seed_questions_quality_floor(real_engine: Engine):
     summary = run_eval(real_engine, load_questions(SEED_QUESTIONS)).summary()
     assert summary["answer_accuracy"] >= 0.8
     assert summary["citation_accuracy"] >= 0.8
-    assert summary["abstention_on_unanswerable"] >= 1 / 4  # many are hard: "who won the 2018 midterms"
+    assert summary["abstention_on_unanswerable"] >= 1 / 3
     assert summary["hit@3"] >= 0.8
