@@ -21,7 +21,7 @@ import numpy as np
 from index.features import FEATURE_NAMES, SentenceFacts, idf_overlap, question_shape, sentence_facts, sentence_features
 from index.models import Answer, Citation, Hit, Passage
 from index.retriever import Query, Retrieval, lexical_scores, retrieve
-from index.soft_match import soft_match_rows
+from index.soft_match import PieceIdf, soft_match_rows
 from index.store import LoadedIndex
 from index.text import STOPWORDS, tokenize, words
 
@@ -167,9 +167,13 @@ class Answerer:
             start += len(p.sentences)
         return rows
 
+    @cached_property
+    def _piece_idf(self) -> PieceIdf:
+        return PieceIdf(self.index.piece_offsets, self.index.piece_ids)
+
     def warm_up(self) -> None:
         """Precompute token sets and IDF so the first question is as fast as the rest."""
-        _ = self._idf, self._passage_rows
+        _ = self._idf, self._passage_rows, self._piece_idf
 
     def score(self, query: Query, top_k: int | None = None) -> Scored:
         """Retrieve passages and score every sentence in them."""
@@ -186,7 +190,10 @@ class Answerer:
         shape = question_shape(query.text)
         qset = set(query.tokens)
         index = self.index
-        soft = soft_match_rows(query.pieces, index.piece_offsets, index.piece_ids, index.piece_vectors, rows)
+        piece_weights = self._piece_idf.weights(query.pieces.ids)
+        soft = soft_match_rows(
+            query.pieces, index.piece_offsets, index.piece_ids, index.piece_vectors, rows, piece_weights
+        )
         feats = []
         for j, row in enumerate(rows):
             sentence = self.index.sentences[row]

@@ -5,7 +5,8 @@ a place, a name). This module looks closer where the wording allows it: "how
 old" wants an age ("30-year-old"), "how much money did she raise" wants an
 amount of money, "what share of the vote" a percentage, "how many candidates"
 a count that is not part of a date, "what office did she hold" a title
-("Secretary of State"), "when" a calendar date or year (not "Tuesday"), "who
+("Secretary of State"), "which newspaper / network" a news outlet ("USA
+Today", "CNN"), "when" a calendar date or year (not "Tuesday"), "who
 won" a stated result ("won", "defeated", "received 48 percent"), "in which
 town" a place, "which businessman" a person.
 Questions that give no such clue have no kind (None).
@@ -18,7 +19,7 @@ import re
 from index.text import words
 
 ANSWER_KINDS = (
-    "age", "money", "percent", "clock", "margin", "winner", "count", "office", "date", "place", "person",
+    "age", "money", "percent", "clock", "margin", "winner", "count", "outlet", "office", "date", "place", "person",
 )  # fmt: skip
 
 _NUMBER_WORD = (
@@ -67,6 +68,11 @@ _QUESTION_PATTERNS = (
     ),
     ("count", r"\bhow many\b|\bwhat number of\b|\bhow much\b"),
     (
+        "outlet",
+        r"\b(what|which)\s+(\w+\s+)?(newspaper|paper|network|outlet|station|channel|magazine|publication|"
+        r"broadcaster|newscast|tv|television|radio|website|show|program|programme)s?\b",
+    ),
+    (
         "office",
         r"\b(what|which)\s+(\w+\s+)?(office|post|position|job|title|role)\b|\bwhat (did|does|do) \w+( \w+)? do\b",
     ),
@@ -91,6 +97,19 @@ _SENTENCE_PATTERNS = {
     + _NUMBER
     + r" votes\b",
 }
+# News outlets. Papers and news sites: a name ending in a word newspapers use, or a known agency or site.
+_PRINT_OUTLET = (
+    r"\b(AP|Reuters|Politico|Bloomberg|Axios|HuffPost|BuzzFeed|Vox|Slate)\b|"
+    r"\b[A-Z][\w.&'-]*\s+(Times|Post|Journal|News|Today|Tribune|Herald|Gazette|Press|Chronicle|Daily|Magazine|"
+    r"Review|Observer|Guardian|Telegraph|Inquirer|Examiner|Sun|Star|Globe|Register|Bee|Dispatch|Courier|Record|"
+    r"Week|Wire)\b"
+)
+_PRINT_OUTLET_NOUNS = frozenset(("newspaper", "paper", "magazine", "publication", "website", "site", "wire"))
+# Any outlet: those, a broadcaster, or a show's title-case name in quotes (CNN's "New Day").
+_OUTLET = re.compile(
+    _PRINT_OUTLET + r"|\b(CNN|MSNBC|NBC|ABC|CBS|Fox|NPR|PBS|BBC|C-SPAN)\b|\b[A-Z][\w.&'-]*\s+(Radio|Network|"
+    r"Television|TV)\b|[\"“](?:[A-Z][\w'’]+\s?){1,5}[\"”]"
+)
 # Titles and occupations that answer "what office / post / job"; lowercase forms count too.
 _TITLE = re.compile(
     r"\b(secretary|senator|sen\.|rep\.|representative|governor|gov\.|mayor|president|vice president|"
@@ -138,6 +157,10 @@ def has_answer_kind(sentence: str, kind: str, question_words: frozenset[str] | s
         return any(n.lower() not in question_words and n.lower() != "one" for n in numbers)
     if kind == "date":
         return any(not set(words(m.group(0))) <= question_words for m in _CALENDAR_DATE.finditer(sentence))
+    if kind == "outlet":
+        print_only = not _PRINT_OUTLET_NOUNS.isdisjoint(question_words)
+        outlets = re.finditer(_PRINT_OUTLET, sentence) if print_only else _OUTLET.finditer(sentence)
+        return any(not set(words(m.group(0))) <= question_words for m in outlets)
     if kind == "office":
         return any(m.group(0).lower() not in question_words for m in _TITLE.finditer(sentence))
     if kind in ("place", "person"):

@@ -32,6 +32,10 @@ from index.evaluate import confidence_auc, contains_answer, load_questions, samp
 from index.features import FEATURE_NAMES
 from index.retriever import make_query
 
+# Inverse L2 strength of the confidence model. With 156 in-domain questions, 0.1 beat 1.0 and 10 in
+# cross-validation (AUC right-vs-rest 0.811 against 0.796; share handled right 0.763 against 0.750).
+CONFIDENCE_C = 0.1
+
 
 def collect(engine: Engine, questions):
     answerer = engine._ready()
@@ -108,14 +112,14 @@ def fit_confidence(answerer, rows, extra_answerer, extra, sent, extra_weight) ->
     """
     X, y = confidence_table(answerer, rows, sent)
     if not extra:
-        model = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
+        model = LogisticRegression(C=CONFIDENCE_C, max_iter=2000).fit(X, y)
         return LinearModel(model.coef_[0], float(model.intercept_[0]))
     X_extra, y_extra = confidence_table(extra_answerer, extra, sent)
     benchmark = np.concatenate([np.ones(len(y)), np.zeros(len(y_extra))])
     X = np.column_stack([np.vstack([X, X_extra]), benchmark])
     sample_weight = np.concatenate([np.ones(len(y)), np.full(len(y_extra), extra_weight)])
     y = np.concatenate([y, y_extra])
-    model = LogisticRegression(C=1.0, max_iter=2000).fit(X, y, sample_weight=sample_weight)
+    model = LogisticRegression(C=CONFIDENCE_C, max_iter=2000).fit(X, y, sample_weight=sample_weight)
     return LinearModel(model.coef_[0][:-1], float(model.intercept_[0]))
 
 

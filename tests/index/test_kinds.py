@@ -30,7 +30,9 @@ from index.text import words
         ("In what year did Republicans win the seat?", "date"),
         ("Since when has the district been Republican?", "date"),
         ("In one ad, what did Ossoff promise to do when Trump behaves recklessly?", None),
-        ("Which network interviewed Ossoff?", None),
+        ("Which network interviewed Ossoff?", "outlet"),
+        ("Which newspaper did Ossoff talk to?", "outlet"),
+        ("What polling average showed a tight race?", None),
         ("Who is the Democratic candidate?", None),  # "who" is features.question_type's job
         ("What did Trump's tweet call the media?", None),
     ],
@@ -62,6 +64,10 @@ def test_the_wording_names_the_kind_of_answer(question: str, kind: str | None):
         ("the 56,830 early ballots cast in the April 18 special election", "date", True),
         ("The seat has been Republican since 1979.", "date", True),
         ("This Tuesday it was another special election.", "date", False),
+        ("Ossoff told USA Today last week.", "outlet", True),
+        ('Ossoff spoke on CNN\'s "New Day".', "outlet", True),
+        ('"We have an unbelievable chance here," Ossoff said.', "outlet", False),
+        ('BIG "R" win with runoff in Georgia', "outlet", False),
         ("Ossoff, who received 48.1 percent of the vote, will face Handel.", "winner", True),
         ("Ron Estes defeated James Thompson in Kansas.", "winner", True),
         ("That primary is June 13 - a week before the runoff.", "winner", False),
@@ -77,6 +83,10 @@ def test_a_number_or_name_the_question_already_gives_is_not_an_answer():
     assert not has_answer_kind("Why did Handel win?", "person", frozenset(words("Where did Handel win?")))
     assert not has_answer_kind("It was held on April 18.", "date", frozenset(words("What happened on April 18?")))
     assert not has_answer_kind("That primary is June 13 - a week before the runoff.", "person", frozenset())
+    assert not has_answer_kind("He spoke to CNN.", "outlet", frozenset(words("Which CNN show did he go on?")))
+    newspaper = frozenset(words("Which newspaper did he talk to?"))
+    assert not has_answer_kind('He spoke on CNN\'s "New Day".', "outlet", newspaper)
+    assert has_answer_kind("He told USA Today.", "outlet", newspaper)
     office_question = frozenset(words("Which senator ran for governor?"))
     assert not has_answer_kind("The senator ran for governor.", "office", office_question)
 

@@ -4,7 +4,7 @@ import numpy as np
 
 from index.embedder import TokenVectors
 from index.engine import Engine
-from index.soft_match import quantize, question_pieces, soft_match_rows
+from index.soft_match import PieceIdf, quantize, question_pieces, soft_match_rows
 
 
 def _pieces(engine: Engine, texts: list[str]) -> list[TokenVectors]:
@@ -68,3 +68,21 @@ def test_many_sentences_at_once_score_as_one_at_a_time(real_engine: Engine):
         0,
         2,
     )
+
+
+def test_piece_idf_counts_each_sentence_once_and_favours_rare_pieces():
+    # Three sentences: piece 1 in two of them (twice in the first), piece 2 in all three, piece 7 in one.
+    idf = PieceIdf(np.array([0, 3, 5, 7]), np.array([1, 1, 2, 2, 1, 2, 7], np.int32))
+    rare, common, everywhere, unseen = idf.weights(np.array([7, 1, 2, 99], np.int32))
+    assert unseen > rare > common > everywhere > 0
+    assert PieceIdf(np.array([0]), np.zeros(0, np.int32)).weights(np.array([3], np.int32)) > 0
+
+
+def test_weights_tilt_the_mean_towards_the_heavier_piece():
+    # Two question pieces: the first matches the sentence exactly, the second not at all.
+    question = TokenVectors(np.array([1, 2], np.int32), ("a", "b"), np.eye(2, dtype=np.float32))
+    offsets, ids, vectors = np.array([0, 1]), np.array([1], np.int32), np.eye(2, dtype=np.float32)[:1]
+    rows = np.array([0])
+    equal = soft_match_rows(question, offsets, ids, vectors, rows)[0]
+    heavy_match = soft_match_rows(question, offsets, ids, vectors, rows, np.array([3.0, 1.0]))[0]
+    assert np.allclose(equal, (0.5, 0.0)) and np.allclose(heavy_match, (0.75, 0.0))
