@@ -26,6 +26,7 @@ index: $(STAMP)
 eval: $(STAMP)  ## accuracy on the development questions
 	$(BIN)/racebot eval ../shared/eval/dev.yaml
 	$(BIN)/racebot eval eval/seeds.yaml
+	$(BIN)/racebot eval eval/holdout.yaml
 
 bench: $(STAMP)  ## speed and memory on the seed corpus and the SQuAD half
 	$(BIN)/racebot bench --threads 1,2
