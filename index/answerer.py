@@ -226,7 +226,7 @@ class Answerer:
         logits = self.scorer.sentence.logit(features) if len(rows) else np.zeros(0, dtype=np.float32)
         order = np.argsort(-logits, kind="stable")
         rows, features, logits = rows[order], features[order], logits[order]
-        conf_x = self._confidence_features(query, retrieval, rows, features, logits)
+        conf_x = self._confidence_features(query, rows, features, logits)
         confidence = float(self.scorer.confidence.probability(conf_x)) if len(rows) else 0.0
         return Scored(query, retrieval, rows, features, logits, conf_x, confidence)
 
@@ -283,8 +283,9 @@ class Answerer:
         return Retrieval(hits, retrieval.dense, retrieval.lexical, retrieval.fused_rank)
 
     def _confidence_features(
-        self, query: Query, retrieval: Retrieval, rows: np.ndarray, features: np.ndarray, logits: np.ndarray
+        self, query: Query, rows: np.ndarray, features: np.ndarray, logits: np.ndarray
     ) -> np.ndarray:
+        """CONFIDENCE_NAMES for the best of `rows` (sorted best first, with their features and logits)."""
         if not len(rows):
             return np.zeros(len(CONFIDENCE_NAMES), dtype=np.float32)
         best = features[0]

@@ -86,7 +86,7 @@ def confidence_table(answerer, rows, model):
     for _q, s, labels in rows:
         logits = model.logit(s.features)
         order = np.argsort(-logits, kind="stable")
-        X.append(answerer._confidence_features(s.query, s.retrieval, s.rows[order], s.features[order], logits[order]))
+        X.append(answerer._confidence_features(s.query, s.rows[order], s.features[order], logits[order]))
         y.append(bool(labels[order][0]) if len(order) else False)
     return np.vstack(X), np.array(y)
 
