@@ -27,7 +27,8 @@ _NUMBER_WORD = (
     r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
     r"million|billion|dozens?|hundreds|thousands|millions)"
 )
-_NUMBER = r"(?:\d[\d,.]*|" + _NUMBER_WORD + r")"
+# Bounded runs ({0,30}) keep a pathological "1,1,1,..." or "U.S.U.S..." line from costing quadratic time.
+_NUMBER = r"(?:\d[\d,.]{0,30}|" + _NUMBER_WORD + r")"
 MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
@@ -82,7 +83,9 @@ _WHICH_NOUN = re.compile(r"\b(?:which|what)\s+([a-z]+)")
 
 _SENTENCE_PATTERNS = {
     "age": r"\b(\d{1,3}|" + _NUMBER_WORD + r")-year-old\b|\baged? \d{1,3}\b|\b\d{1,3} years old\b",
-    "money": r"[$£€¥]\s?\d|\b" + _NUMBER + r"\s+(dollars|euros|pounds|yen|cents)\b|\b\d[\d,.]*\s*(million|billion)\b",
+    "money": r"[$£€¥]\s?\d|\b"
+    + _NUMBER
+    + r"\s+(dollars|euros|pounds|yen|cents)\b|\b\d[\d,.]{0,30}\s*(million|billion)\b",
     "percent": r"\b" + _NUMBER + r"(\s|-)?(percent|per cent|percentage points?)\b|\d\s?%",
     "clock": r"\b\d{1,2}(:\d\d)?\s*[ap]\.?m\b|\bnoon\b|\bmidnight\b|\bo'clock\b",
     # A result is stated: someone won, beat, led, or got a share of the vote.
@@ -100,15 +103,17 @@ _SENTENCE_PATTERNS = {
 # News outlets. Papers and news sites: a name ending in a word newspapers use, or a known agency or site.
 _PRINT_OUTLET = (
     r"\b(AP|Reuters|Politico|Bloomberg|Axios|HuffPost|BuzzFeed|Vox|Slate)\b|"
-    r"\b[A-Z][\w.&'-]*\s+(Times|Post|Journal|News|Today|Tribune|Herald|Gazette|Press|Chronicle|Daily|Magazine|"
+    r"\b[A-Z][\w.&'-]{0,30}\s+(Times|Post|Journal|News|Today|Tribune|Herald|Gazette|Press|Chronicle|Daily|Magazine|"
     r"Review|Observer|Guardian|Telegraph|Inquirer|Examiner|Sun|Star|Globe|Register|Bee|Dispatch|Courier|Record|"
     r"Week|Wire)\b"
 )
 _PRINT_OUTLET_NOUNS = frozenset(("newspaper", "paper", "magazine", "publication", "website", "site", "wire"))
-# Any outlet: those, a broadcaster, or a show's title-case name in quotes (CNN's "New Day").
+# Any outlet: those, a broadcaster, or a show's title-case name in quotes (CNN's "New Day"). Each word
+# of the title must follow a space: letting words abut would make a long capitalised run backtrack
+# exponentially.
 _OUTLET = re.compile(
-    _PRINT_OUTLET + r"|\b(CNN|MSNBC|NBC|ABC|CBS|Fox|NPR|PBS|BBC|C-SPAN)\b|\b[A-Z][\w.&'-]*\s+(Radio|Network|"
-    r"Television|TV)\b|[\"“](?:[A-Z][\w'’]+\s?){1,5}[\"”]"
+    _PRINT_OUTLET + r"|\b(CNN|MSNBC|NBC|ABC|CBS|Fox|NPR|PBS|BBC|C-SPAN)\b|\b[A-Z][\w.&'-]{0,30}\s+(Radio|Network|"
+    r"Television|TV)\b|[\"“][A-Z][\w'’]+(?:\s[A-Z][\w'’]*){0,4}[\"”]"
 )
 # Titles and occupations that answer "what office / post / job"; lowercase forms count too.
 _TITLE = re.compile(

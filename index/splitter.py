@@ -124,6 +124,7 @@ _TIMEZONES = {"et", "est", "edt", "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", 
 _BOUNDARY = re.compile(r"""(?:[.!?…]+["'”’)\]]*|["'”’)\]]+[.!?…]+)(?=\s+)""")
 _NEXT_START = re.compile(r"""\s+(["'“‘(\[]*)(\S*)""")
 _TOKEN_BEFORE = re.compile(r"""([\w.&'’-]+)$""")
+_LOOK_BACK = 64  # characters; longer than any abbreviation the rules below look at
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
@@ -165,7 +166,8 @@ def _is_sentence_end(text: str, match: re.Match[str], end: int) -> bool:
     punct = match.group(0)
     if not punct.startswith("."):
         return True  # '!', '?', or a quote before the stop
-    before = _TOKEN_BEFORE.search(text, 0, match.start())
+    # Look back a bounded stretch: searching from the text's start made long articles quadratic.
+    before = _TOKEN_BEFORE.search(text, max(0, match.start() - _LOOK_BACK), match.start())
     if before is None:
         return True
     token = before.group(1)

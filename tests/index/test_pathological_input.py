@@ -1,0 +1,41 @@
+"""Text built to make regular expressions backtrack is handled, not hung on.
+
+Each case runs in a child process with a generous limit: the fixed code takes
+milliseconds, the code these tests guard against took hours (an exponential
+title pattern) or minutes (a splitter that rescanned the article from its
+start at every full stop), so only a regression, not a slow machine, fails them.
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+LIMIT_SECONDS = 60
+
+CASES = {
+    "a long capitalised run after a quote mark, as a candidate sentence": (
+        "from index.kinds import ANSWER_KINDS, has_answer_kind\n"
+        "text = '\"' + 'A' * 1000 + ' x'\n"
+        "assert not any(has_answer_kind(text, kind, frozenset()) for kind in ('outlet', 'office'))\n"
+        "for kind in ANSWER_KINDS:\n"
+        "    has_answer_kind(text, kind, frozenset())\n"
+    ),
+    "runs of dotted initials and of digits with commas": (
+        "from index.kinds import ANSWER_KINDS, has_answer_kind\n"
+        "for text in ('U.S.' * 50_000, '1,' * 50_000):\n"
+        "    for kind in ANSWER_KINDS:\n"
+        "        has_answer_kind(text, kind, frozenset())\n"
+    ),
+    "a megabyte-long article split into sentences": (
+        "from index.splitter import sentence_spans\n"
+        "text = 'Ossoff said the race is close. ' * 33_000\n"
+        "assert len(sentence_spans(text)) == 33_000\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("code", CASES.values(), ids=CASES.keys())
+def test_pathological_text_finishes(code: str):
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=LIMIT_SECONDS)
+    assert done.returncode == 0, done.stderr
