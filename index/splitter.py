@@ -120,8 +120,10 @@ _OPENERS = {
 _TIMEZONES = {"et", "est", "edt", "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", "pst", "pdt", "gmt", "utc", "bst"}
 
 # A candidate boundary: terminal punctuation, optionally wrapped by closing quotes
-# or brackets on either side ('."', '".', '?"'), then whitespace.
-_BOUNDARY = re.compile(r"""(?:[.!?…]+["'”’)\]]*|["'”’)\]]+[.!?…]+)(?=\s+)""")
+# or brackets on either side ('."', '".', '?"'), then whitespace. Each alternative starts
+# only where its run starts (the lookbehinds), and the quotes are bounded ({0,8}): otherwise
+# a long run of full stops or quote marks is rescanned from each of its characters.
+_BOUNDARY = re.compile(r"""(?:(?<![.!?…])[.!?…]+["'”’)\]]{0,8}|(?<!["'”’)\]])["'”’)\]]{1,8}[.!?…]+)(?=\s+)""")
 _NEXT_START = re.compile(r"""\s+(["'“‘(\[]*)(\S*)""")
 _TOKEN_BEFORE = re.compile(r"""([\w.&'’-]+)$""")
 _LOOK_BACK = 64  # characters; longer than any abbreviation the rules below look at

@@ -32,6 +32,13 @@ CASES = {
         "text = 'Ossoff said the race is close. ' * 33_000\n"
         "assert len(sentence_spans(text)) == 33_000\n"
     ),
+    "200 KB runs of full stops, ellipses and quote marks split into sentences": (
+        "from index.splitter import sentence_spans\n"
+        "for run in ('.' * 200_000, '…' * 200_000, '!?' * 100_000):\n"
+        "    assert sentence_spans(run + ' Next.') == [(0, len(run)), (len(run) + 1, len(run) + 6)]\n"
+        "quotes = '\"' * 200_000 + ' Next.'\n"
+        "assert sentence_spans(quotes) == [(0, len(quotes))]  # no stop, no boundary\n"
+    ),
 }
 
 
