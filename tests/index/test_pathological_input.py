@@ -3,7 +3,8 @@
 Each case runs in a child process with a generous limit: the fixed code takes
 milliseconds, the code these tests guard against took hours (an exponential
 title pattern) or minutes (a splitter that rescanned the article from its
-start at every full stop), so only a regression, not a slow machine, fails them.
+start at every full stop, answer proximity comparing every pair of words),
+so only a regression, not a slow machine, fails them.
 """
 
 import subprocess
@@ -38,6 +39,14 @@ CASES = {
         "    assert sentence_spans(run + ' Next.') == [(0, len(run)), (len(run) + 1, len(run) + 6)]\n"
         "quotes = '\"' * 200_000 + ' Next.'\n"
         "assert sentence_spans(quotes) == [(0, len(quotes))]  # no stop, no boundary\n"
+    ),
+    "answer proximity in a scraped 'sentence' of 300,000 words": (
+        "from index.proximity import proximity_features, word_positions\n"
+        "from index.text import tokenize, words\n"
+        "positions = word_positions('former Ossoff won the race in Georgia ' * 50_000)\n"
+        "question = 'Ossoff race'\n"
+        "terms, question_words = frozenset(tokenize(question)), frozenset(words(question))\n"
+        "assert proximity_features(positions, terms, question_words) == (0.5, 1.0)  # Georgia, 2 words on\n"
     ),
 }
 
