@@ -27,7 +27,7 @@ _NUMBER_WORD = (
     r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
     r"million|billion|dozens?|hundreds|thousands|millions)"
 )
-# Bounded runs ({0,30}) keep a pathological "1,1,1,..." or "U.S.U.S..." line from costing quadratic time.
+# Bounded runs ({0,30}) keep a pathological "1,1,1,..." line from costing quadratic time (so in _OUTLET).
 _NUMBER = r"(?:\d[\d,.]{0,30}|" + _NUMBER_WORD + r")"
 MONTHS = (
     "january", "february", "march", "april", "may", "june",
@@ -107,6 +107,7 @@ _PRINT_OUTLET = (
     r"Review|Observer|Guardian|Telegraph|Inquirer|Examiner|Sun|Star|Globe|Register|Bee|Dispatch|Courier|Record|"
     r"Week|Wire)\b"
 )
+_PRINT_OUTLET_RE = re.compile(_PRINT_OUTLET)
 _PRINT_OUTLET_NOUNS = frozenset(("newspaper", "paper", "magazine", "publication", "website", "site", "wire"))
 # Any outlet: those, a broadcaster, or a show's title-case name in quotes (CNN's "New Day"). Each word
 # of the title must follow a space: letting words abut would make a long capitalised run backtrack
@@ -164,7 +165,7 @@ def has_answer_kind(sentence: str, kind: str, question_words: frozenset[str] | s
         return any(not set(words(m.group(0))) <= question_words for m in _CALENDAR_DATE.finditer(sentence))
     if kind == "outlet":
         print_only = not _PRINT_OUTLET_NOUNS.isdisjoint(question_words)
-        outlets = re.finditer(_PRINT_OUTLET, sentence) if print_only else _OUTLET.finditer(sentence)
+        outlets = (_PRINT_OUTLET_RE if print_only else _OUTLET).finditer(sentence)
         return any(not set(words(m.group(0))) <= question_words for m in outlets)
     if kind == "office":
         return any(m.group(0).lower() not in question_words for m in _TITLE.finditer(sentence))
