@@ -128,6 +128,10 @@ class _Reader:
             return default
         return value
 
+    def between(self, data: dict[str, Any], path: str, kind: type, default: Any, low: float, high: float) -> Any:
+        """`get` for a number that must lie in [low, high]."""
+        return self.get(data, path, kind, default, lambda v: low <= v <= high, f"must be between {low} and {high}")
+
     def ids(self, data: dict[str, Any], path: str) -> tuple[str, ...]:
         key = path.rsplit(".", 1)[-1]
         value = data.get(key) or []
@@ -204,19 +208,10 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
         model=ModelSettings(
             name=r.get(model, "model.name", str, ModelSettings.name, lambda v: v.strip() != "", "must not be empty"),
             batch_size=r.get(model, "model.batch_size", int, ModelSettings.batch_size, _positive, "must be > 0"),
-            threads=r.get(
-                model, "model.threads", int, ModelSettings.threads, lambda v: 0 < v <= 256, "must be between 1 and 256"
-            ),
+            threads=r.between(model, "model.threads", int, ModelSettings.threads, 1, 256),
         ),
         retrieval=RetrievalSettings(
-            top_k=r.get(
-                retrieval,
-                "retrieval.top_k",
-                int,
-                RetrievalSettings.top_k,
-                lambda v: 0 < v <= 100,
-                "must be between 1 and 100",
-            ),
+            top_k=r.between(retrieval, "retrieval.top_k", int, RetrievalSettings.top_k, 1, 100),
             rrf_k=r.get(retrieval, "retrieval.rrf_k", int, RetrievalSettings.rrf_k, _positive, "must be > 0"),
             max_passage_chars=r.get(
                 retrieval,
@@ -228,43 +223,17 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
             ),
         ),
         answer=AnswerSettings(
-            min_confidence=r.get(
-                answer,
-                "answer.min_confidence",
-                float,
-                AnswerSettings.min_confidence,
-                lambda v: 0 <= v <= 1,
-                "must be between 0 and 1",
-            ),
-            max_sentences=r.get(
-                answer,
-                "answer.max_sentences",
-                int,
-                AnswerSettings.max_sentences,
-                lambda v: 1 <= v <= 10,
-                "must be between 1 and 10",
-            ),
-            max_citations=r.get(
-                answer,
-                "answer.max_citations",
-                int,
-                AnswerSettings.max_citations,
-                lambda v: 1 <= v <= 10,
-                "must be between 1 and 10",
-            ),
+            min_confidence=r.between(answer, "answer.min_confidence", float, AnswerSettings.min_confidence, 0, 1),
+            max_sentences=r.between(answer, "answer.max_sentences", int, AnswerSettings.max_sentences, 1, 10),
+            max_citations=r.between(answer, "answer.max_citations", int, AnswerSettings.max_citations, 1, 10),
         ),
         bot=BotSettings(
             prefix=prefix,
             cooldown_seconds=r.get(
                 bot, "bot.cooldown_seconds", float, BotSettings.cooldown_seconds, lambda v: v >= 0, "must be >= 0"
             ),
-            max_question_chars=r.get(
-                bot,
-                "bot.max_question_chars",
-                int,
-                BotSettings.max_question_chars,
-                lambda v: 10 <= v <= 100_000,
-                "must be between 10 and 100000",
+            max_question_chars=r.between(
+                bot, "bot.max_question_chars", int, BotSettings.max_question_chars, 10, 100_000
             ),
             remembered_conversations=r.get(
                 bot, "bot.remembered_conversations", int, BotSettings.remembered_conversations, _positive, "must be > 0"
