@@ -79,7 +79,8 @@ _QUESTION_PATTERNS = (
     ),
     ("date", WHEN_OPENS + r"|\b(what|which) (date|day|year|month)\b|\bin what year\b"),
 )
-_WHICH_NOUN = re.compile(r"\b(?:which|what)\s+([a-z]+)")
+# "which"/"what", up to two capitalised words (names, proper adjectives), then a lowercase word.
+_WHICH_NOUN = re.compile(r"\b(?i:which|what)\s+((?:[A-Z][\w'’-]*\s+){0,2})([a-z]+)")
 
 _SENTENCE_PATTERNS = {
     "age": r"\b(\d{1,3}|" + _NUMBER_WORD + r")-year-old\b|\baged? \d{1,3}\b|\b\d{1,3} years old\b",
@@ -145,13 +146,25 @@ def answer_kind(question: str) -> str | None:
     for kind, pattern in _QUESTION_PATTERNS:
         if re.search(pattern, q):
             return kind
-    which = _WHICH_NOUN.search(q)
-    noun = which.group(1) if which else ""
-    if noun in _PLACE_NOUNS or re.search(r"\bwhere\b", q):
+    nouns = _which_nouns(question)
+    if not _PLACE_NOUNS.isdisjoint(nouns) or re.search(r"\bwhere\b", q):
         return "place"
-    if noun in _PERSON_NOUNS:
+    if not _PERSON_NOUNS.isdisjoint(nouns):
         return "person"
     return None
+
+
+def _which_nouns(question: str) -> set[str]:
+    """The word after "which"/"what", and the first lowercase one past the names before it, with plurals' singulars.
+
+    "Which Georgia congressmen" -> {"georgia", "congressmen"}; "Which Republican won" -> {"republican", "won"}.
+    """
+    which = _WHICH_NOUN.search(question)
+    if which is None:
+        return set()
+    first = (which.group(1).split() or [which.group(2)])[0]
+    found = {first.lower(), which.group(2).lower()}
+    return found | {w[:-1] for w in found if w.endswith("s")}
 
 
 def has_answer_kind(sentence: str, kind: str, question_words: frozenset[str] | set[str]) -> bool:

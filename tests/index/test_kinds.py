@@ -21,6 +21,9 @@ from index.text import words
         ("In which town did Handel speak to reporters?", "place"),
         ("Where does Ossoff live?", "place"),
         ("Which businessman ran in the race?", "person"),
+        ("Which Ohio senators voted for the bill?", "person"),  # past the proper adjective to the noun
+        ("What North American city did the Acadians move to?", "place"),
+        ("Which Democrat held the seat?", "person"),
         ("What office did Karen Handel hold before?", "office"),
         ("What cabinet post did Tom Price take?", "office"),
         ("What does Ossoff do for a living?", "office"),
