@@ -306,10 +306,14 @@ Pieces = tuple[np.ndarray, np.ndarray]  # one sentence's word-piece ids (int32) 
 
 @dataclass
 class _EmbeddingCache:
-    """Vectors (and sentences' pieces) of the previous build, keyed by text hash."""
+    """Vectors (and sentences' pieces) keyed by text hash: the previous build's, then this build's too.
+
+    `previous` holds the keys that came from the previous build: only those count as reused.
+    """
 
     vectors: dict[str, np.ndarray]
     pieces: dict[str, Pieces]
+    previous: frozenset[str] = frozenset()
 
 
 def _embed_with_cache(
@@ -331,8 +335,7 @@ def _embed_with_cache(
         bar.update(len(chunk))
     bar.close()
     rows = np.ascontiguousarray(np.vstack([cache.vectors[k] for k in keys]), dtype=np.float32)
-    fresh = {k for k, _ in missing}
-    return rows, [cache.pieces[k] for k in keys] if with_pieces else [], sum(1 for k in keys if k not in fresh)
+    return rows, [cache.pieces[k] for k in keys] if with_pieces else [], sum(1 for k in keys if k in cache.previous)
 
 
 def _stored(tokens: TokenVectors) -> Pieces:
@@ -354,6 +357,7 @@ def _previous_embeddings(index_dir: Path, model: str) -> _EmbeddingCache:
     for row, (s, v) in enumerate(zip(old.sentences, old.sentence_vectors, strict=True)):
         cache.vectors[content_hash(s.text)] = v
         cache.pieces[content_hash(s.text)] = old.sentence_pieces(row)
+    cache.previous = frozenset(cache.vectors)
     return cache
 
 

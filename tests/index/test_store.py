@@ -16,6 +16,7 @@ def test_missing_index_is_built_on_first_use_with_a_manifest(hash_engine: Engine
     assert manifest["dimension"] == 256 and len(manifest["corpus_hash"]) == 64
     assert manifest["articles"] == 5 and manifest["passages"] > 50 and manifest["sentences"] >= manifest["passages"]
     assert manifest["build_seconds"] >= 0
+    assert manifest["reused_embeddings"] == 0  # a first build has nothing to reuse
     folder = current_build(hash_engine.config.index_path)
     for name in ("passages.faiss", "sentences.npy", "records.json", "bm25-passages", "bm25-sentences"):
         assert (folder / name).exists()
@@ -30,8 +31,8 @@ def test_reindex_reuses_embeddings_of_unchanged_passages(hash_engine: Engine, co
     report = hash_engine.reindex()
     assert report.passages == before + 1
     total = hash_engine.index.manifest["passages"] + hash_engine.index.manifest["sentences"]
-    # Only the new one-sentence paragraph was embedded (passage and sentence share one text).
-    assert report.reused_embeddings == total - 1
+    # Only the new one-sentence paragraph was embedded, once for its passage and sentence rows.
+    assert report.reused_embeddings == total - 2
     assert (
         "brand new closing paragraph"
         in hash_engine.ask("What is the new closing paragraph about turnout?").citations[0].passage_text
