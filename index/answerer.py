@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.acronyms import AcronymExpander
 from index.features import FEATURE_NAMES, SentenceFacts, idf_overlap, question_shape, sentence_facts, sentence_features
 from index.models import Answer, Citation, Hit, Passage
 from index.retriever import Query, Retrieval, lexical_scores, retrieve
@@ -171,9 +172,14 @@ class Answerer:
     def _piece_idf(self) -> PieceIdf:
         return PieceIdf(self.index.piece_offsets, self.index.piece_ids)
 
+    @cached_property
+    def acronyms(self) -> AcronymExpander:
+        """Spells out a question's acronyms that the articles only write in full; apply before embedding."""
+        return AcronymExpander([s.text for s in self.index.sentences])
+
     def warm_up(self) -> None:
         """Precompute token sets and IDF so the first question is as fast as the rest."""
-        _ = self._idf, self._passage_rows, self._piece_idf
+        _ = self._idf, self._passage_rows, self._piece_idf, self.acronyms
 
     def score(self, query: Query, top_k: int | None = None) -> Scored:
         """Retrieve passages and score every sentence in them."""

@@ -12,6 +12,7 @@ Typical use::
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -68,9 +69,10 @@ class Engine:
     def ask_explained(self, question: str) -> tuple[Answer, Scored]:
         """The answer and the scored candidates behind it (for evaluation and debugging)."""
         answerer = self._ready()
-        vectors, tokens = self.embedder.embed_with_tokens([question])
-        scored = answerer.score(make_query(question, vectors[0], tokens[0]))
-        return answerer.answer_scored(scored), scored
+        text = answerer.acronyms.expand(question)
+        vectors, tokens = self.embedder.embed_with_tokens([text])
+        scored = answerer.score(make_query(text, vectors[0], tokens[0]))
+        return dataclasses.replace(answerer.answer_scored(scored), question=question), scored
 
     def build(self, progress: bool = False) -> ReindexReport:
         """Build the index now (reusing unchanged embeddings) and start answering from it."""

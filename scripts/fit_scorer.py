@@ -41,9 +41,10 @@ CONFIDENCE_C = 0.1
 def collect(engine: Engine, questions):
     answerer = engine._ready()
     rows = []
-    vectors, tokens = engine.embedder.embed_with_tokens([q.q for q in questions])
-    for q, v, t in zip(questions, vectors, tokens, strict=True):
-        scored = answerer.score(make_query(q.q, v, t))
+    texts = [answerer.acronyms.expand(q.q) for q in questions]
+    vectors, tokens = engine.embedder.embed_with_tokens(texts)
+    for q, text, v, t in zip(questions, texts, vectors, tokens, strict=True):
+        scored = answerer.score(make_query(text, v, t))
         labels = np.array(
             [q.answerable and contains_answer(engine.index.sentences[r].text, q.answers) for r in scored.rows]
         )
