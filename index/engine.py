@@ -75,10 +75,13 @@ class Engine:
         return dataclasses.replace(answerer.answer_scored(scored), question=question), scored
 
     def build(self, progress: bool = False) -> ReindexReport:
-        """Build the index now (reusing unchanged embeddings) and start answering from it."""
+        """Build the index now (reusing unchanged embeddings) and start answering from it.
+
+        The model is loaded only if some text needs embedding: re-indexing an unchanged
+        corpus from the command line takes a fraction of a second.
+        """
         with self._build_lock:
             started = time.perf_counter()
-            self.embedder.warm_up()
             index = build_index(self.config.index_path, self.build_settings, self.embedder, progress)
             self._install(index)
             m = index.manifest

@@ -39,6 +39,16 @@ def test_reindex_reuses_embeddings_of_unchanged_passages(hash_engine: Engine, co
     )
 
 
+def test_reindexing_an_unchanged_corpus_never_touches_the_model(hash_engine: Engine, monkeypatch):
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was used although every embedding could be reused")
+
+    for method in ("warm_up", "embed", "embed_with_tokens"):
+        monkeypatch.setattr(hash_engine.embedder, method, no_model)
+    report = hash_engine.reindex()
+    assert report.reused_embeddings == hash_engine.index.manifest["passages"] + hash_engine.index.manifest["sentences"]
+
+
 def test_a_crash_mid_build_leaves_the_previous_index_usable(hash_engine: Engine, corpus: Path, monkeypatch):
     old_build = current_build(hash_engine.config.index_path)
     (corpus / "005_new.txt").write_text("New article\n\nSomething happened.", encoding="utf-8")
