@@ -23,7 +23,7 @@ from index.answerer import Answerer, Scored, Scorer
 from index.config import Config
 from index.embedder import Embedder, make_embedder
 from index.models import Answer, ReindexReport
-from index.retriever import make_query
+from index.retriever import Query, make_query
 from index.store import (
     BuildSettings,
     IndexMissing,
@@ -69,10 +69,16 @@ class Engine:
     def ask_explained(self, question: str) -> tuple[Answer, Scored]:
         """The answer and the scored candidates behind it (for evaluation and debugging)."""
         answerer = self._ready()
-        text = answerer.acronyms.expand(question)
-        vectors, tokens = self.embedder.embed_with_tokens([text])
-        scored = answerer.score(make_query(text, vectors[0], tokens[0]))
+        scored = answerer.score(self.queries([question])[0])
         return dataclasses.replace(answerer.answer_scored(scored), question=question), scored
+
+    def queries(self, questions: list[str]) -> list[Query]:
+        """Questions as the answerer scores them: acronyms the articles only write in full
+        spelled out (index/acronyms.py), then embedded in one batch."""
+        acronyms = self._ready().acronyms
+        texts = [acronyms.expand(q) for q in questions]
+        vectors, tokens = self.embedder.embed_with_tokens(texts)
+        return [make_query(*args) for args in zip(texts, vectors, tokens, strict=True)]
 
     def build(self, progress: bool = False) -> ReindexReport:
         """Build the index now (reusing unchanged embeddings) and start answering from it.
