@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index eval bench bench-squad lint discord slack clean
+.PHONY: run test index eval bench bench-squad lint discord slack clean train
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,16 @@ eval: $(STAMP)  ## accuracy on the development questions
 	$(BIN)/racebot eval ../shared/eval/dev.yaml
 	$(BIN)/racebot eval eval/seeds.yaml
 	$(BIN)/racebot eval eval/holdout.yaml
+	$(BIN)/racebot eval eval/chat.yaml
+
+# Retrain the reader (index/reader_model/, about an hour on 2 cores) and refit the scorer on it.
+# Retrain rarely: every shipped retrain stays in the repository's history.
+train: $(STAMP)
+	$(BIN)/python scripts/reader_data.py --out .racebot/train/reader.jsonl
+	$(BIN)/python scripts/train_reader.py --data .racebot/train/reader.jsonl --minutes 60 --write
+	$(BIN)/python scripts/fit_scorer.py --corpus ../shared/bench/squad2-dev-a/corpus \
+	    --questions ../shared/bench/squad2-dev-a/questions.yaml --limit 3000 \
+	    --extra-corpus seeds --extra-questions ../shared/eval/dev.yaml eval/seeds.yaml --write
 
 bench: $(STAMP)  ## speed and memory on the seed corpus and the SQuAD half
 	$(BIN)/racebot bench --threads 1,2

@@ -18,6 +18,8 @@ from index.text import words
 
 MIN_LETTERS, MAX_LETTERS = 3, 6  # "GOP", "NAACP"; two letters ("US", "IN") are too often something else
 _ACRONYM = re.compile(rf"\b[A-Z]{{{MIN_LETTERS},{MAX_LETTERS}}}\b")
+# Typed in chat: "whats the dccc". Only a word the articles never use, with at most one vowel, is read as one.
+_LOWER_ACRONYM = re.compile(rf"\b[a-z]{{{MIN_LETTERS},{MAX_LETTERS}}}\b")
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 # A run of capitalised words, allowing the small words of a name between them ("Secretary of State").
 _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on)\s+)?[A-Z][\w'’-]*)+")
@@ -48,13 +50,21 @@ class AcronymExpander:
         self._long_forms = long_forms(texts)
 
     def expand(self, question: str) -> str:
-        """`question` with "(Long Form)" after each acronym the articles only write in full."""
+        """`question` with "(Long Form)" after each acronym the articles only write in full,
+        typed in capitals ("DCCC") or, in chat, in lowercase ("dccc")."""
 
-        def spelled_out(match: re.Match[str]) -> str:
-            acronym = match.group(0)
+        def lowercase_spelled_out(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if word in self._vocabulary or sum(c in "aeiou" for c in word) > 1:
+                return word  # a word the articles use, or one that reads as a word rather than letters
+            expanded = spelled_out_acronym(word.upper())
+            return word if expanded == word.upper() else word + expanded[len(word) :]
+
+        def spelled_out_acronym(acronym: str) -> str:
             long_form = self._long_forms.get(acronym)
             if long_form is None or acronym.lower() in self._vocabulary:
                 return acronym
             return f"{acronym} ({long_form})"
 
-        return _ACRONYM.sub(spelled_out, question)
+        question = _ACRONYM.sub(lambda m: spelled_out_acronym(m.group(0)), question)
+        return _LOWER_ACRONYM.sub(lowercase_spelled_out, question)

@@ -1,6 +1,10 @@
 """Pick the sentence(s) that answer a question and decide whether to answer at all.
 
-The answer is always a contiguous span of one article: the best-scoring
+Three steps: a linear ranker orders every candidate sentence of the retrieved
+passages by cheap features (index/features.py); the reader (index/reader.py), a
+cross-encoder trained here, reads the question with each of the ranker's best
+`read_candidates` sentences; a second linear model combines the two scores and
+picks the answer. The answer is always a contiguous span of one article: the best-scoring
 sentence, widened to the sentence before when it opens with a word that points
 back ("He", "This", "But") or that sentence introduces it ("... reading:"), and
 to the sentence after when it ends in a colon. Confidence is a calibrated probability that
@@ -12,7 +16,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -21,6 +26,7 @@ import numpy as np
 from index.acronyms import AcronymExpander
 from index.features import FEATURE_NAMES, SentenceFacts, idf_overlap, question_shape, sentence_facts, sentence_features
 from index.models import Answer, Citation, Hit, Passage
+from index.reader import Reader
 from index.retriever import Query, Retrieval, lexical_scores, retrieve
 from index.soft_match import PieceIdf, soft_match_rows
 from index.store import LoadedIndex
@@ -44,7 +50,11 @@ CONFIDENCE_NAMES = (
     "soft_missing",
     "quote",
     "bm25_rel",
+    "reader",
+    "reader_gap",
 )
+RERANK_NAMES = ("ranker", "reader")
+READ_CANDIDATES = 8  # sentences the reader reads per question (see scripts/train_reader.py)
 _NEGATION = {"not", "never", "no", "nor", "without", "n't", "neither"}
 MIN_CANDIDATE_SENTENCES = 40
 SUPPORT_MARGIN = 2.0  # a supporting citation scores within this many logits of the answer
@@ -89,36 +99,44 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class Scorer:
-    """Learned weights: one model ranks sentences, the other calibrates confidence."""
+    """Learned weights: the ranker orders sentences, `rerank` combines its logit with the reader's,
+    and the confidence model calibrates whether the chosen sentence answers."""
 
     sentence: LinearModel
+    rerank: LinearModel
     confidence: LinearModel
 
     @classmethod
     def load(cls, path: Path = SCORER_PATH) -> Scorer:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if (
-            tuple(data["sentence"]["features"]) != FEATURE_NAMES
-            or tuple(data["confidence"]["features"]) != CONFIDENCE_NAMES
-        ):
+        expected = {"sentence": FEATURE_NAMES, "rerank": RERANK_NAMES, "confidence": CONFIDENCE_NAMES}
+        if any(tuple(data.get(key, {}).get("features", ())) != names for key, names in expected.items()):
             raise ValueError(f"{path} was fitted for other features; rerun scripts/fit_scorer.py")
-        return cls(
-            LinearModel(np.array(data["sentence"]["weights"], dtype=np.float32), float(data["sentence"]["bias"])),
-            LinearModel(np.array(data["confidence"]["weights"], dtype=np.float32), float(data["confidence"]["bias"])),
-        )
+
+        def model(key: str) -> LinearModel:
+            return LinearModel(np.array(data[key]["weights"], dtype=np.float32), float(data[key]["bias"]))
+
+        return cls(model("sentence"), model("rerank"), model("confidence"))
 
 
 @dataclass(frozen=True)
 class Scored:
-    """Every candidate sentence with its features and score, plus the question-level features."""
+    """Every candidate sentence with its features and scores, plus the question-level features.
+
+    `rows` are best first: the sentences the reader read (`len(reader_logits)` of them)
+    in the order of their combined score (`logits`), then the rest in the ranker's order.
+    """
 
     query: Query
     retrieval: Retrieval
     rows: np.ndarray  # sentence rows, best first
     features: np.ndarray  # (len(rows), len(FEATURE_NAMES))
-    logits: np.ndarray
+    ranker_logits: np.ndarray  # (len(rows),)
+    reader_logits: np.ndarray  # of rows[: len(reader_logits)]
+    logits: np.ndarray  # combined score of rows[: len(reader_logits)]
     confidence_features: np.ndarray
     confidence: float
+    seconds: dict[str, float] = field(default_factory=dict)  # time per stage, for `racebot bench`
 
 
 class Answerer:
@@ -128,14 +146,18 @@ class Answerer:
         self,
         index: LoadedIndex,
         scorer: Scorer,
+        reader: Reader,
         top_k: int = 5,
         rrf_k: int = 60,
         min_confidence: float = 0.3,
         max_sentences: int = 3,
         max_citations: int = 3,
+        read_candidates: int = READ_CANDIDATES,
     ) -> None:
         self.index = index
         self.scorer = scorer
+        self.reader = reader
+        self.read_candidates = read_candidates
         self.top_k = top_k
         self.rrf_k = rrf_k
         self.min_confidence = min_confidence
@@ -184,11 +206,13 @@ class Answerer:
     def score(self, query: Query, top_k: int | None = None) -> Scored:
         """Retrieve passages and score every sentence in them."""
         top_k = self.top_k if top_k is None else top_k
+        started = time.perf_counter()
         retrieval = retrieve(self.index, query, top_k + self.extra_passages, self.rrf_k)
         retrieval = self._enough_candidates(retrieval, top_k)
         sent_bm25 = lexical_scores(self.index.bm25_sentences, query.tokens, len(self.index.sentences))
         all_cos = self.index.sentence_vectors @ query.vector
         rows = self._candidate_rows(retrieval, all_cos, sent_bm25)
+        retrieved = time.perf_counter()
         ranks = [int(retrieval.fused_rank[self.index.sentence_passage[r]]) for r in rows]
         cos = all_cos[rows]
         bm25_max = float(sent_bm25[rows].max()) if len(rows) else 0.0
@@ -232,9 +256,43 @@ class Answerer:
         logits = self.scorer.sentence.logit(features) if len(rows) else np.zeros(0, dtype=np.float32)
         order = np.argsort(-logits, kind="stable")
         rows, features, logits = rows[order], features[order], logits[order]
-        conf_x = self._confidence_features(query, rows, features, logits)
-        confidence = float(self.scorer.confidence.probability(conf_x)) if len(rows) else 0.0
-        return Scored(query, retrieval, rows, features, logits, conf_x, confidence)
+        ranked = time.perf_counter()
+        read = [self.index.sentences[r].text for r in rows[: self.read_candidates]]
+        reader_logits = self.reader.score(query.text, read) if read else np.zeros(0, dtype=np.float32)
+        done_reading = time.perf_counter()
+        scored = self.combine(query, retrieval, rows, features, logits, reader_logits)
+        seconds = {
+            "retrieve": retrieved - started,
+            "rank": ranked - retrieved,
+            "read": done_reading - ranked,
+            "judge": time.perf_counter() - done_reading,
+        }
+        return replace(scored, seconds=seconds)
+
+    def combine(
+        self,
+        query: Query,
+        retrieval: Retrieval,
+        rows: np.ndarray,
+        features: np.ndarray,
+        ranker_logits: np.ndarray,
+        reader_logits: np.ndarray,
+        scorer: Scorer | None = None,
+    ) -> Scored:
+        """Rerank the read sentences (`rows[:len(reader_logits)]`, in ranker order) by the combined
+        score and judge the confidence; `scorer` overrides the answerer's (scripts/fit_scorer.py)."""
+        scorer = scorer or self.scorer
+        n = len(reader_logits)
+        if n:
+            combined = scorer.rerank.logit(np.column_stack([ranker_logits[:n], reader_logits]))
+            order = np.concatenate([np.argsort(-combined, kind="stable"), np.arange(n, len(rows))]).astype(np.int64)
+            rows, features, ranker_logits = rows[order], features[order], ranker_logits[order]
+            reader_logits, combined = reader_logits[order[:n]], combined[order[:n]]
+        else:  # nothing read (answer.read_candidates 0): the ranker alone decides
+            combined = ranker_logits
+        conf_x = self._confidence_features(query, rows, features, ranker_logits, reader_logits, combined)
+        confidence = float(scorer.confidence.probability(conf_x)) if len(rows) else 0.0
+        return Scored(query, retrieval, rows, features, ranker_logits, reader_logits, combined, conf_x, confidence)
 
     def _facts(self, row: int) -> SentenceFacts:
         """The question-independent facts of sentence `row`, computed on first use.
@@ -289,9 +347,16 @@ class Answerer:
         return Retrieval(hits, retrieval.dense, retrieval.lexical, retrieval.fused_rank)
 
     def _confidence_features(
-        self, query: Query, rows: np.ndarray, features: np.ndarray, logits: np.ndarray
+        self,
+        query: Query,
+        rows: np.ndarray,
+        features: np.ndarray,
+        logits: np.ndarray,
+        reader_logits: np.ndarray,
+        combined: np.ndarray,
     ) -> np.ndarray:
-        """CONFIDENCE_NAMES for the best of `rows` (sorted best first, with their features and logits)."""
+        """CONFIDENCE_NAMES for the best of `rows` (sorted best first, with their features and ranker
+        logits; the first `len(reader_logits)` were read and have a combined score)."""
         if not len(rows):
             return np.zeros(len(CONFIDENCE_NAMES), dtype=np.float32)
         best = features[0]
@@ -312,7 +377,7 @@ class Answerer:
         return np.array(
             [
                 logits[0],
-                logits[0] - (logits[1] if len(logits) > 1 else logits[0] - 1.0),
+                combined[0] - (combined[1] if len(combined) > 1 else combined[0] - 1.0),
                 best[name("overlap_ctx")],
                 max(missing, default=0.0) / max_idf,
                 oov,
@@ -327,6 +392,8 @@ class Answerer:
                 best[name("soft_missing")],
                 best[name("quote")],
                 best[name("bm25_rel")],
+                reader_logits[0] if len(reader_logits) else 0.0,
+                reader_logits[0] - reader_logits[1:].max() if len(reader_logits) > 1 else 0.0,
             ],
             dtype=np.float32,
         )
@@ -345,7 +412,7 @@ class Answerer:
         article = self.index.articles[best.source]
         passage = self._passage_of(scored.rows[0])
         citations = [self._citation(1, best.source, start, end, passage)]
-        for row, logit in zip(scored.rows[1:], scored.logits[1:], strict=True):
+        for row, logit in zip(scored.rows[1:], scored.logits[1:], strict=False):
             if len(citations) >= self.max_citations or logit < scored.logits[0] - SUPPORT_MARGIN:
                 break
             s = self.index.sentences[row]

@@ -47,6 +47,7 @@ class AnswerSettings:
     min_confidence: float = 0.40
     max_sentences: int = 3
     max_citations: int = 3
+    read_candidates: int = 8  # the ranker's best sentences the reader reads; 0: the ranker alone (faster, worse)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
     index = r.section(data, "index", {"dir", "root", "on_stale"})
     model = r.section(data, "model", {"name", "batch_size", "threads"})
     retrieval = r.section(data, "retrieval", {"top_k", "rrf_k", "max_passage_chars"})
-    answer = r.section(data, "answer", {"min_confidence", "max_sentences", "max_citations"})
+    answer = r.section(data, "answer", {"min_confidence", "max_sentences", "max_citations", "read_candidates"})
     bot = r.section(
         data, "bot", {"prefix", "cooldown_seconds", "max_question_chars", "remembered_conversations", "admins"}
     )
@@ -226,6 +227,7 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
             min_confidence=r.between(answer, "answer.min_confidence", float, AnswerSettings.min_confidence, 0, 1),
             max_sentences=r.between(answer, "answer.max_sentences", int, AnswerSettings.max_sentences, 1, 10),
             max_citations=r.between(answer, "answer.max_citations", int, AnswerSettings.max_citations, 1, 10),
+            read_candidates=r.between(answer, "answer.read_candidates", int, AnswerSettings.read_candidates, 0, 50),
         ),
         bot=BotSettings(
             prefix=prefix,

@@ -20,9 +20,11 @@ import time
 import faiss
 
 from index.answerer import Answerer, Scored, Scorer
+from index.chat import normalise_chat
 from index.config import Config
 from index.embedder import Embedder, make_embedder
 from index.models import Answer, ReindexReport
+from index.reader import Reader
 from index.retriever import Query, make_query
 from index.store import (
     BuildSettings,
@@ -41,9 +43,10 @@ logger = logging.getLogger(__name__)
 class Engine:
     """Answers questions about the corpus named in the config. The constructor is cheap."""
 
-    def __init__(self, config: Config, embedder: Embedder | None = None) -> None:
+    def __init__(self, config: Config, embedder: Embedder | None = None, reader: Reader | None = None) -> None:
         self.config = config
         self.embedder = embedder or make_embedder(config.model.name, config.model.batch_size, config.model.threads)
+        self.reader = reader or Reader.shared(threads=config.model.threads)
         self._answerer: Answerer | None = None
         self._warm_lock = threading.Lock()
         self._build_lock = threading.Lock()
@@ -69,14 +72,20 @@ class Engine:
     def ask_explained(self, question: str) -> tuple[Answer, Scored]:
         """The answer and the scored candidates behind it (for evaluation and debugging)."""
         answerer = self._ready()
-        scored = answerer.score(self.queries([question])[0])
-        return dataclasses.replace(answerer.answer_scored(scored), question=question), scored
+        started = time.perf_counter()
+        query = self.queries([question])[0]
+        embedded = time.perf_counter()
+        scored = answerer.score(query)
+        composed = time.perf_counter()
+        answer = dataclasses.replace(answerer.answer_scored(scored), question=question)
+        seconds = {"embed": embedded - started, **scored.seconds, "compose": time.perf_counter() - composed}
+        return answer, dataclasses.replace(scored, seconds=seconds)
 
     def queries(self, questions: list[str]) -> list[Query]:
-        """Questions as the answerer scores them: acronyms the articles only write in full
-        spelled out (index/acronyms.py), then embedded in one batch."""
+        """Questions as the answerer scores them: chat spellings read (index/chat.py), acronyms the
+        articles only write in full spelled out (index/acronyms.py), then embedded in one batch."""
         acronyms = self._ready().acronyms
-        texts = [acronyms.expand(q) for q in questions]
+        texts = [acronyms.expand(normalise_chat(q)) for q in questions]
         vectors, tokens = self.embedder.embed_with_tokens(texts)
         return [make_query(*args) for args in zip(texts, vectors, tokens, strict=True)]
 
@@ -111,6 +120,8 @@ class Engine:
                 # FAISS's OpenMP pool otherwise competes with torch's for the two cores.
                 faiss.omp_set_num_threads(1)
                 self.embedder.warm_up()
+                if self.config.answer.read_candidates:
+                    self.reader.warm_up()
                 self._install(self._load_or_build(progress))
             assert self._answerer is not None
             return self._answerer
@@ -138,11 +149,13 @@ class Engine:
         answerer = Answerer(
             index,
             Scorer.load(),
+            self.reader,
             self.config.retrieval.top_k,
             self.config.retrieval.rrf_k,
             a.min_confidence,
             a.max_sentences,
             a.max_citations,
+            a.read_candidates,
         )
         answerer.warm_up()
         self._answerer = answerer  # one assignment: readers see the old or the new, never a mix

@@ -84,6 +84,16 @@ def sample(questions: list[EvalQuestion], limit: int | None, seed: int = 0) -> l
     return random.Random(seed).sample(questions, limit)
 
 
+def held_out_articles(questions: list[EvalQuestion]) -> set[str]:
+    """Every second article (by sorted name) of a benchmark: the half no fitting or training sees.
+
+    scripts/fit_scorer.py reports its held-out figures on this half and
+    scripts/reader_data.py keeps it for the reader's validation, so both stay honest.
+    """
+    articles = sorted({q.sources[0] for q in questions if q.sources} | {""})
+    return set(articles[1::2])
+
+
 def source_matches(source: str, wanted: tuple[str, ...]) -> bool:
     stem = Path(source).stem
     return any(source == w or stem == w or source.startswith(w) for w in wanted)

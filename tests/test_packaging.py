@@ -1,0 +1,55 @@
+"""The wheel carries every file read at run time: installed non-editable, it answers from an empty folder."""
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    (found,) = out.glob("racebot-*.whl")
+    return found
+
+
+def test_the_wheel_holds_the_scorer_and_the_reader(wheel: Path):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for wanted in ("scorer.json", "reader_model/reader.safetensors", "reader_model/manifest.json",
+                   "reader_model/LICENSE"):  # fmt: skip
+        assert f"index/{wanted}" in names
+
+
+def test_a_non_editable_install_answers_from_an_empty_folder(wheel: Path, tmp_path: Path):
+    site = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    # The installed copy comes first on the path; the test environment provides the dependencies.
+    env = {**os.environ, "PYTHONPATH": str(site), "PYTHONSAFEPATH": "1"}
+    run = subprocess.run(
+        [sys.executable, "-c", "from bot.cli import main; raise SystemExit(main())", "ask", "--json",
+         "how many candidates ran", "--corpus", str(ROOT / "seeds"), "--index", str(tmp_path / "index")],
+        capture_output=True, text=True, cwd=empty, env=env, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    answer = json.loads(run.stdout)
+    assert answer["answer"] and "18" in answer["answer"]
+    located = subprocess.run(
+        [sys.executable, "-c", "import index.reader as r; print(r.READER_DIR)"],
+        capture_output=True, text=True, cwd=empty, env=env, check=True,
+    )  # fmt: skip
+    assert located.stdout.strip().startswith(str(site))
