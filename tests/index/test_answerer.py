@@ -83,3 +83,22 @@ def test_question_set_quality_floor(real_engine: Engine, questions: Path, floors
     summary = run_eval(real_engine, load_questions(questions)).summary()
     below = {name: summary[name] for name, floor in floors.items() if summary[name] < floor}
     assert not below, f"below the floor on {questions.name}: {below}"
+
+
+def test_the_reader_reads_the_rankers_best_candidates(real_engine: Engine):
+    _answer, scored = real_engine.ask_explained("handel old job")
+    read = real_engine.config.answer.read_candidates
+    assert len(scored.reader_logits) == len(scored.logits) == min(read, len(scored.rows))
+    assert list(scored.logits) == sorted(scored.logits, reverse=True)  # the read ones, best combined score first
+    assert set(scored.seconds) == {"embed", "retrieve", "rank", "read", "judge", "compose"}
+
+
+def test_with_read_candidates_0_the_ranker_alone_answers(corpus: Path, tmp_path: Path):
+    from support import make_config
+
+    from index.reader import Reader
+
+    unloaded = Reader(tmp_path / "no-reader-here")  # would fail to load: it must not be needed
+    engine = Engine(make_config(corpus, tmp_path / "index", answer={"read_candidates": 0}), reader=unloaded)
+    answer, scored = engine.ask_explained("Which polling average showed a tight runoff race?")
+    assert len(scored.reader_logits) == 0 and answer.citations

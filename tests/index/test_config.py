@@ -13,7 +13,7 @@ def test_the_shipped_config_is_valid():
 def test_every_problem_is_reported_at_once_by_key_path(tmp_path: Path):
     bad = {
         "retrieval": {"top_k": -2},
-        "answer": {"min_confidence": 3},
+        "answer": {"min_confidence": 3, "read_candidates": 500},
         "model": {"threads": "two"},
         "bot": {"prefix": "", "admins": {"user_ids": "me"}},
         "index": {"on_stale": "sometimes"},
@@ -25,6 +25,7 @@ def test_every_problem_is_reported_at_once_by_key_path(tmp_path: Path):
     for expected in (
         "retrieval.top_k must be between 1 and 100, got -2",
         "answer.min_confidence must be between 0 and 1, got 3.0",
+        "answer.read_candidates must be between 0 and 50, got 500",
         "model.threads must be int, got 'two'",
         "bot.prefix must be 1 to 5 characters",
         "bot.admins.user_ids must be a list of ids",
@@ -32,7 +33,7 @@ def test_every_problem_is_reported_at_once_by_key_path(tmp_path: Path):
         "colour is not a known setting",
     ):
         assert expected in problems
-    assert len(caught.value.problems) == 7
+    assert len(caught.value.problems) == 8
 
 
 def test_bad_yaml_and_missing_file_are_clear(tmp_path: Path):

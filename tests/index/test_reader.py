@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.reader import MANIFEST_FILE, READER_DIR, WEIGHTS_FILE, Reader, ReaderLoadError
+from index.reader import MANIFEST_FILE, READER_DIR, WEIGHTS_FILE, Reader
+from index.tuned import TunedModelError
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_SHIPPED_BYTES = 60 * 1024 * 1024
@@ -43,10 +44,10 @@ def test_the_reader_tells_an_answer_from_a_sentence_that_only_shares_a_name():
 
 
 def test_missing_weights_are_named_in_the_error(tmp_path: Path):
-    with pytest.raises(ReaderLoadError, match="reader manifest .*manifest.json"):
+    with pytest.raises(TunedModelError, match="model manifest .*manifest.json"):
         Reader(tmp_path).warm_up()
     (tmp_path / MANIFEST_FILE).write_text(json.dumps({"settings": {"layers": 1, "max_length": 32}}))
-    with pytest.raises(ReaderLoadError, match="reader weights .*reader.safetensors"):
+    with pytest.raises(TunedModelError, match="model weights .*reader.safetensors"):
         Reader(tmp_path).warm_up()
 
 
