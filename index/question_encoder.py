@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from index import tuned
 from index.tuned import bundled_encoder, bundled_tokenizer, load_weights, read_manifest
 
 logger = logging.getLogger(__name__)
@@ -39,17 +40,10 @@ def mean_pooled(encoder: Any, batch: dict[str, Any]) -> Any:
 class QuestionEncoder:
     """Embeds questions with the shipped question tower. Thread-safe; `warm_up()` loads it."""
 
-    _shared: dict[tuple[Path, int], QuestionEncoder] = {}
-    _shared_lock = threading.Lock()
-
     @classmethod
     def shared(cls, folder: Path = QUESTION_DIR, threads: int = 1) -> QuestionEncoder:
-        """One encoder per weights folder and thread count in this process (the weights are read-only)."""
-        with cls._shared_lock:
-            key = (folder, threads)
-            if key not in cls._shared:
-                cls._shared[key] = cls(folder, threads)
-            return cls._shared[key]
+        """The process's one encoder for these weights and thread count (see index.tuned.shared)."""
+        return tuned.shared(cls, folder, threads)
 
     def __init__(self, folder: Path = QUESTION_DIR, threads: int = 1) -> None:
         self.folder = folder
