@@ -29,13 +29,11 @@ eval: $(STAMP)  ## accuracy on the development questions
 	$(BIN)/racebot eval eval/holdout.yaml
 	$(BIN)/racebot eval eval/chat.yaml
 
-# Retrain the reader (index/reader_model/, about an hour on 2 cores) and the question encoder
-# (index/question_model/, a few minutes), then refit the scorer on them.
+# Retrain the reader (index/reader_model/, about an hour on 2 cores), then refit the scorer on it.
 # Retrain rarely: every shipped retrain stays in the repository's history.
 train: $(STAMP)
 	$(BIN)/python scripts/reader_data.py --out .racebot/train/reader.jsonl
 	$(BIN)/python scripts/train_reader.py --data .racebot/train/reader.jsonl --minutes 60 --write
-	$(BIN)/python scripts/train_question_encoder.py --data .racebot/train/reader.jsonl --write
 	$(BIN)/python scripts/fit_scorer.py --corpus ../shared/bench/squad2-dev-a/corpus \
 	    --questions ../shared/bench/squad2-dev-a/questions.yaml --limit 3000 \
 	    --extra-corpus seeds --extra-questions ../shared/eval/dev.yaml eval/seeds.yaml --write

