@@ -54,7 +54,7 @@ CONFIDENCE_NAMES = (
     "reader_gap",
 )
 RERANK_NAMES = ("ranker", "reader")
-READ_CANDIDATES = 8  # sentences the reader reads per question (see scripts/train_reader.py)
+READ_CANDIDATES = 6  # sentences the reader reads per question (config answer.read_candidates)
 _NEGATION = {"not", "never", "no", "nor", "without", "n't", "neither"}
 MIN_CANDIDATE_SENTENCES = 40
 SUPPORT_MARGIN = 2.0  # a supporting citation scores within this many logits of the answer

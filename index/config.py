@@ -44,10 +44,10 @@ class RetrievalSettings:
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    min_confidence: float = 0.40
+    min_confidence: float = 0.35
     max_sentences: int = 3
     max_citations: int = 3
-    read_candidates: int = 8  # the ranker's best sentences the reader reads; 0: the ranker alone (faster, worse)
+    read_candidates: int = 6  # the ranker's best sentences the reader reads; 0: the ranker alone (faster, worse)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,10 +107,9 @@ class Reader:
         """The process's one Reader for these weights and thread count (see index.tuned.shared)."""
         return tuned.shared(cls, folder, threads)
 
-    def __init__(self, folder: Path = READER_DIR, threads: int = 1, quantize: bool = True) -> None:
+    def __init__(self, folder: Path = READER_DIR, threads: int = 1) -> None:
         self.folder = folder
         self.threads = threads
-        self.quantize = quantize
         self._model: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
@@ -130,13 +128,12 @@ class Reader:
         settings = ReaderSettings(**read_manifest(self.folder)["settings"])
         model = build_model(settings)
         load_weights(model, self.folder / WEIGHTS_FILE)
+        # fp32: int8 dynamic quantisation was 40% faster but cost 0.04 hit@1 on the held-out SQuAD half.
         model.eval()
-        if self.quantize:
-            model = _int8(model)
         self._tokenizer = bundled_tokenizer()
         self._model = model
         self.settings = settings
-        logger.info("loaded the reader (%d layers, %s)", settings.layers, "int8" if self.quantize else "fp32")
+        logger.info("loaded the reader (%d layers)", settings.layers)
 
     def score(self, question: str, sentences: list[str]) -> np.ndarray:
         """One logit per sentence (higher: more likely to answer the question), in one batched pass."""
@@ -148,16 +145,3 @@ class Reader:
         with self._lock, torch.inference_mode():
             batch = encode_pairs(self._tokenizer, question, sentences, self.settings.max_length)
             return np.asarray(self._model(**batch).float().numpy(), dtype=np.float32)
-
-
-def _int8(model: Any) -> Any:
-    """`model` with its linear layers' weights in int8 (dynamic quantisation): about twice as fast on a CPU.
-
-    torch.ao.quantization warns that it is deprecated in favour of torchao; with torch pinned
-    (2.13.0) it works, and the warning would only reach a user's log, so it is silenced here.
-    """
-    import torch
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)

@@ -19,6 +19,7 @@ by cross-validation. The weights written are then fitted on everything.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 from dataclasses import dataclass
@@ -244,6 +245,12 @@ def main() -> None:
     parser.add_argument(
         "--extra-weight", type=float, default=30.0, help="how many benchmark questions one extra question counts as"
     )
+    parser.add_argument(
+        "--off-topic",
+        type=int,
+        default=60,
+        help="benchmark questions also asked of the extra corpus as unanswerable ones (off-topic questions)",
+    )
     parser.add_argument("--write", action="store_true", help="write index/scorer.json")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -264,6 +271,13 @@ def main() -> None:
         extra_engine = Engine(extra_config, embedder=engine.embedder)
         extra_engine.warm_up()
         extra = collect(extra_engine, [q for path in args.extra_questions for q in load_questions(path)])
+        # A question about another topic altogether must be abstained on too: the benchmark's own
+        # questions, asked of the extra corpus, teach the confidence what "off topic" looks like.
+        off_topic = [
+            dataclasses.replace(q, answers=(), sources=(), answerable=False)
+            for q in sample(questions, args.off_topic, args.seed + 1)
+        ]
+        extra += collect(extra_engine, off_topic)
         cross_validate(rows, extra, args)
     sent, rerank, conf = models = fit_all(rows, extra, args.extra_weight)
     report("all (fitted on all)", rows, *models)

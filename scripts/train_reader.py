@@ -183,7 +183,7 @@ def write(model, args, settings: ReaderSettings, figures: dict[str, float], step
         "code_version": code_version(),
     }
     (args.out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-    shipped = Reader(args.out, quantize=False).score(PROBE_QUESTION, list(PROBE_SENTENCES))
+    shipped = Reader(args.out).score(PROBE_QUESTION, list(PROBE_SENTENCES))
     manifest["probe"] = {
         "question": PROBE_QUESTION,
         "sentences": list(PROBE_SENTENCES),

@@ -59,7 +59,7 @@ import json
 import numpy as np
 from index.reader import READER_DIR, Reader
 probe = json.loads((READER_DIR / "manifest.json").read_text())["probe"]
-logits = Reader(READER_DIR, quantize=False).score(probe["question"], probe["sentences"])
+logits = Reader(READER_DIR).score(probe["question"], probe["sentences"])
 assert np.allclose(logits, probe["logits_fp32"], atol=2e-3), (logits, probe)
 print(READER_DIR, "reproduced")
 """

@@ -37,7 +37,9 @@ def test_well_formed_questions_pass_unchanged(question: str):
     assert normalise_chat(question) == question
 
 
-def test_a_chat_question_is_answered_and_keeps_its_wording(real_engine: Engine):
-    answer = real_engine.ask("how many ppl ran")
-    assert answer.question == "how many ppl ran"
-    assert answer.text is not None and "18" in answer.text
+def test_the_engine_scores_the_spelled_out_question_and_answers_with_the_typed_one(real_engine: Engine):
+    (query,) = real_engine.queries(["whats the dccc"])
+    assert query.text == "what is the dccc (Democratic Congressional Campaign Committee)"
+    answer, scored = real_engine.ask_explained("whats the dccc")
+    assert scored.query.text == query.text and answer.question == "whats the dccc"
+    assert answer.text is not None and "Democratic Congressional Campaign Committee" in answer.text
