@@ -127,6 +127,9 @@ def test_the_racebot_process_logs_out_cleanly_on_sigterm_and_ctrl_c(tmp_path, si
     with serving_in_thread(fake) as call:
         # The child process is the real entry point with discord.py pointed at the fake.
         script = (
+            # Ctrl+C as in a terminal, even when the suite runs as a background job (SIGINT ignored then).
+            "import signal\n"
+            "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
             "import sys, warnings\n"
             "warnings.simplefilter('ignore', DeprecationWarning)\n"
             "import discord, yarl\n"

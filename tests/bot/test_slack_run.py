@@ -24,7 +24,11 @@ from fake_slack import BOT_USER_ID, TEAM_ID, FakeSlack, FakeSocketMode, sign_and
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "run-signing-secret"
+# The child takes Ctrl+C as a terminal user's bot would, even when the suite itself was started in
+# the background (a non-interactive shell starts background jobs with SIGINT ignored).
 CHILD = """
+import signal
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import functools, logging, sys
 from slack_sdk import WebClient
 import bot.slack_front as slack_front
