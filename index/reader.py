@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 
-from index import tuned
 from index.tuned import (
     MANIFEST_FILE,
     TunedModelError,
@@ -102,10 +101,17 @@ def encode_pairs(tokenizer: Any, question: str, sentences: list[str], max_length
 class Reader:
     """Scores (question, sentence) pairs with the shipped cross-encoder. Thread-safe."""
 
+    _shared: dict[tuple[Path, int], Reader] = {}
+    _shared_lock = threading.Lock()
+
     @classmethod
     def shared(cls, folder: Path = READER_DIR, threads: int = 1) -> Reader:
-        """The process's one Reader for these weights and thread count (see index.tuned.shared)."""
-        return tuned.shared(cls, folder, threads)
+        """The process's one Reader for these weights and thread count: the weights are read-only,
+        so every engine (a reindex, a second corpus, the tests) shares one loaded copy."""
+        with cls._shared_lock:
+            if (folder, threads) not in cls._shared:
+                cls._shared[folder, threads] = cls(folder, threads)
+            return cls._shared[folder, threads]
 
     def __init__(self, folder: Path = READER_DIR, threads: int = 1) -> None:
         self.folder = folder

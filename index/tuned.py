@@ -9,13 +9,8 @@ it was made. The reader (index/reader.py) loads through here.
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
-from typing import Any, TypeVar
-
-T = TypeVar("T")
-_shared: dict[tuple[type, Path, int], Any] = {}
-_shared_lock = threading.Lock()
+from typing import Any
 
 MANIFEST_FILE = "manifest.json"
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
@@ -59,16 +54,6 @@ def bundled_tokenizer() -> Any:
     from transformers import AutoTokenizer
 
     return AutoTokenizer.from_pretrained(bundled_model_dir())
-
-
-def shared(cls: type[T], folder: Path, threads: int) -> T:
-    """One `cls(folder, threads)` per process: the weights are read-only, so every engine
-    (a reindex, a second corpus, the tests) shares one loaded copy."""
-    with _shared_lock:
-        key = (cls, folder, threads)
-        if key not in _shared:
-            _shared[key] = cls(folder, threads)  # type: ignore[call-arg]
-        return _shared[key]  # type: ignore[no-any-return]
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:

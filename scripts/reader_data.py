@@ -42,7 +42,7 @@ DEFAULT_SETS = (
     ("squad1", SHARED / "bench/squad1-dev-extra/corpus", (SHARED / "bench/squad1-dev-extra/questions.yaml",)),
     ("seeds", Path("seeds"), (SHARED / "eval/dev.yaml", Path("eval/seeds.yaml"))),
 )
-CANDIDATES = 16  # written per question; the reader reads fewer at run time (READ_CANDIDATES)
+CANDIDATES = 16  # written per question; training and the answerer read fewer of them
 
 # Chat spellings by the phrase they abbreviate: "what is" -> "whats" (from index/chat.py, read backwards).
 _CHAT_SPELLINGS: dict[str, list[str]] = {}

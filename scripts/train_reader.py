@@ -46,7 +46,9 @@ PROBE_SENTENCES = (
     "Polls close at 7 p.m. on Tuesday.",
     "Karen Handel is a former Georgia secretary of state.",
 )
-READ_CANDIDATES = 8  # how many of the ranker's best sentences the reader reads at run time
+# Negatives are drawn from the ranker's best 8 and validation reads as many; the answerer
+# reads `answer.read_candidates` of them at run time (6 by default, for speed).
+TRAINING_CANDIDATES = 8
 IN_DOMAIN_REPEATS = 4  # the few questions about news articles are drawn this many times an epoch
 
 
@@ -103,7 +105,7 @@ def main() -> None:
     parser.add_argument("--max-length", type=int, default=80)
     parser.add_argument("--group", type=int, default=8, help="sentences per question in one step")
     parser.add_argument("--groups-per-step", type=int, default=4)
-    parser.add_argument("--read", type=int, default=READ_CANDIDATES)
+    parser.add_argument("--read", type=int, default=TRAINING_CANDIDATES)
     parser.add_argument("--epochs", type=float, default=2.0)
     parser.add_argument("--minutes", type=float, default=None, help="stop (and write) after this long")
     parser.add_argument("--lr", type=float, default=5e-5)
