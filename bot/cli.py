@@ -1,7 +1,8 @@
-"""`racebot` command line: index, ask, chat, eval, bench, discord, slack.
+"""`racebot` command line: index, status, ask, chat, eval, bench, discord, slack.
 
-Library errors are translated here into one-line messages and exit codes:
-2 for a usage or configuration problem, 1 for an index or corpus problem.
+Every `RacebotError` (index/errors.py) is caught here, at the edge, and printed as
+one line, ``racebot: <what happened>; <what to do>``, with its exit code: 2 for the
+user's mistakes (bad config, bad argument, missing token), 1 for the environment's.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from index.config import Config, ConfigError, load_config
-from index.embedder import ModelLoadError
-from index.store import IndexError_
+from bot.errors import report
+from index.config import Config, load_config
+from index.errors import RacebotError, UsageError
 
 logger = logging.getLogger(__name__)
 _START = time.perf_counter()
@@ -70,18 +71,15 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
     from bot.core import clean_question
     from bot.render import render_answer_text
 
-    engine = _engine(config)
     if args.jsonl:
-        for line in sys.stdin:
-            question = clean_question(line)[: config.bot.max_question_chars]
-            if question:
-                print(json.dumps(engine.ask(question).to_json(), ensure_ascii=False), flush=True)
+        from bot.jsonl import answer_lines
+
+        answer_lines(_engine(config), sys.stdin.buffer, sys.stdout, config.bot.max_question_chars)
         return 0
     question = clean_question(" ".join(args.question))[: config.bot.max_question_chars]
     if not question:
-        print('error: give a question, e.g. racebot ask "Who is the Democratic candidate?"', file=sys.stderr)
-        return 2
-    answer = engine.ask(question)
+        raise UsageError("no question given", 'ask one, e.g. racebot ask "Who is the Democratic candidate?"')
+    answer = _engine(config).ask(question)
     print(
         json.dumps(answer.to_json(), ensure_ascii=False, indent=2)
         if args.json
@@ -105,8 +103,9 @@ def cmd_eval(args: argparse.Namespace, config: Config) -> int:
     try:
         questions = sample(load_questions(args.file), args.limit, args.seed)
     except (OSError, ValueError, yaml.YAMLError) as e:
-        print(f"error: cannot read questions: {e}", file=sys.stderr)
-        return 2
+        raise UsageError(
+            f"cannot read questions from {args.file} ({e})", "give a file in the schema of eval/dev.yaml"
+        ) from None
     engine = _engine(config, progress=sys.stderr.isatty())
     result = run_eval(engine, questions)
     summary = result.summary()
@@ -183,14 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(args.verbose)
     try:
         config = load_config(args.config).with_paths(corpus=args.corpus, index=args.index)
-    except ConfigError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    try:
         return args.func(args, config)
-    except (ConfigError, IndexError_, ModelLoadError, FileNotFoundError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2 if isinstance(e, ConfigError) else 1
+    except RacebotError as e:
+        return report(e)
     except KeyboardInterrupt:
         return 130
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from bot.core import CommandCore, Reply, Requester
+from bot.core import CommandCore, Reply, ReplyKind, Requester
 
 CONSOLE_USER = Requester(user_id="console", conversation_id="console", is_platform_admin=True, rate_limited=False)
 
@@ -36,7 +36,7 @@ def run_console(core: CommandCore, stdin: TextIO = sys.stdin, stdout: TextIO = s
             return 0
         text = line if line.startswith(p) else f"{p}ask {line}"
         reply = core.handle(text, CONSOLE_USER, notify=show)
-        if reply is not None:
-            show(reply)
+        # A line is never met with silence: a bare prefix is not a command, but a person typed it.
+        show(reply or Reply(ReplyKind.USAGE, f"Type a question, or `{p}help` for the commands."))
         if text.startswith(f"{p}reindex"):
             core.wait_for_reindex()  # on a console, waiting is what a person expects

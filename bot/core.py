@@ -22,6 +22,7 @@ from typing import Protocol
 
 from bot.render import render_answer_text, render_source_text
 from index.config import BotSettings
+from index.errors import RacebotError
 from index.models import Answer, Citation, ReindexReport
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,14 @@ def clean_question(raw: str) -> str:
     return " ".join("".join(kept).split())
 
 
+def _command_and_argument(body: str) -> tuple[str, str]:
+    """`ask\twho ran` -> ("ask", "who ran"): the command ends at the first whitespace of any kind."""
+    parts = body.split(maxsplit=1)
+    if not parts:
+        return "", ""
+    return parts[0].lower(), parts[1] if len(parts) > 1 else ""
+
+
 class CommandCore:
     """Parses and runs `ask`, `source`, `reindex`, `help` for any front end.
 
@@ -138,9 +147,7 @@ class CommandCore:
         stripped = text.strip()
         if not stripped.startswith(self.prefix):
             return None
-        body = stripped[len(self.prefix) :]
-        name, _, arg = body.partition(" ")
-        name = name.strip().lower()
+        name, arg = _command_and_argument(stripped[len(self.prefix) :])
         if not name:
             return None
         if name == "ask":
@@ -289,9 +296,9 @@ class CommandCore:
         except Exception as e:  # the old index stays in use
             incident = uuid.uuid4().hex[:8]
             logger.exception("incident %s: reindex failed", incident)
-            reason = getattr(e, "user_message", None) or f"an internal error (incident {incident})."
+            reason = e.user_message if isinstance(e, RacebotError) else f"an internal error (incident {incident})"
             reply = Reply(
-                ReplyKind.ERROR, f"Reindex failed: {reason} The previous index is still in use.", incident=incident
+                ReplyKind.ERROR, f"Reindex failed: {reason}. The previous index is still in use.", incident=incident
             )
         if notify is not None:
             try:

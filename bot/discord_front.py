@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import sys
 from collections.abc import Callable
 
 import aiohttp
@@ -34,25 +33,23 @@ import discord
 
 from bot.core import AnswerEngine, CommandCore
 from bot.discord_bot import RaceBot, bot_intents, build_bot
+from bot.errors import report
 from index.config import Config
+from index.errors import PlatformError, TokenError
 
 __all__ = ["RaceBot", "bot_intents", "build_bot", "run_discord"]
 
 logger = logging.getLogger(__name__)
 
 TOKEN_VARIABLE = "DISCORD_TOKEN"
-CLOSE_REASONS = {4004: ": authentication failed; was the token reset?", 4013: ": invalid intents"}
+CLOSE_REASONS = {4004: ": authentication failed, was the token reset?", 4013: ": invalid intents"}
+CLOSE_FIX = "check the token and the intents in the Developer Portal, then start the bot again"
 
 
 def _default_engine(config: Config) -> AnswerEngine:
     from index.engine import Engine  # heavy imports only when the bot really starts
 
     return Engine(config)
-
-
-def _fail(message: str, code: int = 2) -> int:
-    sys.stderr.write(f"racebot: {message}\n")
-    return code
 
 
 def run_discord(
@@ -71,7 +68,9 @@ def run_discord(
     """
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     if not token:
-        return _fail(f"{TOKEN_VARIABLE} is not set; put the bot token from the Discord Developer Portal in it.")
+        return report(
+            TokenError(f"{TOKEN_VARIABLE} is not set", "put the bot token from the Discord Developer Portal in it")
+        )
     engine = (engine_factory or _default_engine)(config)
     core = CommandCore(engine, config.bot)
 
@@ -88,18 +87,24 @@ def run_discord(
     try:
         asyncio.run(main())
     except discord.LoginFailure:
-        return _fail(
-            f"Discord rejected the token in {TOKEN_VARIABLE} (401 Unauthorized); reset it in the Developer Portal."
+        return report(
+            TokenError(
+                f"Discord rejected the token in {TOKEN_VARIABLE} (401 Unauthorized)", "reset it in the Developer Portal"
+            )
         )
     except discord.PrivilegedIntentsRequired:
-        return _fail("Discord refused the Message Content intent; turn it on under Bot → Privileged Gateway Intents.")
+        return report(
+            TokenError(
+                "Discord refused the Message Content intent", "turn it on under Bot → Privileged Gateway Intents"
+            )
+        )
     except discord.HTTPException as e:
-        return _fail(f"Discord answered HTTP {e.status} while starting the bot; try again later.", 1)
+        return report(PlatformError(f"Discord answered HTTP {e.status} while starting the bot", "try again later"))
     except (aiohttp.ClientError, OSError) as e:
-        return _fail(f"cannot reach Discord ({e.__class__.__name__}); check the network connection.", 1)
+        return report(PlatformError(f"cannot reach Discord ({e.__class__.__name__})", "check the network connection"))
     except discord.ConnectionClosed as e:  # e.g. 4004 when the token is reset while running
         why = CLOSE_REASONS.get(e.code or 0, "")
-        return _fail(f"Discord closed the connection (code {e.code}{why}).", 1)
+        return report(PlatformError(f"Discord closed the connection (code {e.code}{why})", CLOSE_FIX))
     except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl+C or SIGTERM
         logger.info("stopped")
     return 0

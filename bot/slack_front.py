@@ -13,7 +13,6 @@ import logging
 import os
 import signal
 import socketserver
-import sys
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -24,8 +23,10 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 
 from bot.core import CommandCore
+from bot.errors import report
 from bot.slack_app import SlackFront
 from index.config import Config
+from index.errors import PlatformError, TokenError
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +80,7 @@ def run_slack(config: Config, port: int = 3000, env: Mapping[str, str] | None = 
     """
     values, missing = required_env(os.environ if env is None else env)
     if missing is not None:
-        sys.stderr.write(f"error: {missing} is not set; {_WHERE[missing]}.\n")
-        return 2
+        return report(TokenError(f"{missing} is not set", _WHERE[missing]))
     socket_mode = "SLACK_APP_TOKEN" in values
 
     from index.engine import Engine  # the heavy import only once the settings are known to be usable
@@ -95,11 +95,11 @@ def run_slack(config: Config, port: int = 3000, env: Mapping[str, str] | None = 
             signing_secret=values.get("SLACK_SIGNING_SECRET"),
         )
     except BoltError as e:  # auth.test refused the token
-        sys.stderr.write(f"error: Slack did not accept SLACK_BOT_TOKEN: {e}\n")
-        return 2
+        return report(TokenError(f"Slack did not accept SLACK_BOT_TOKEN ({e})", "copy the Bot User OAuth Token again"))
     except OSError as e:
-        sys.stderr.write(f"error: could not reach Slack to check SLACK_BOT_TOKEN: {e}\n")
-        return 1
+        return report(
+            PlatformError(f"cannot reach Slack to check SLACK_BOT_TOKEN ({e})", "check the network connection")
+        )
     engine.warm_up()  # load the model and the index before connecting, never per question
     previous = _stop_on_sigterm()
     try:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.errors import CorpusError
 from index.models import Article
 from index.splitter import sentence_spans
 
@@ -96,7 +97,10 @@ def _derive_title(text: str, start: int) -> str:
 def load_corpus(folder: Path, pattern: str = "*.txt") -> CorpusReport:
     """Read every matching file in `folder` (sorted by name), skipping bad ones with a warning."""
     if not folder.is_dir():
-        raise FileNotFoundError(f"corpus folder {folder} does not exist or is not a folder")
+        raise CorpusError(
+            f"corpus folder {folder} does not exist or is not a folder",
+            "set corpus.dir in config.yaml (or pass --corpus) to the folder of your articles",
+        )
     report = CorpusReport()
     for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
         try:

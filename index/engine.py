@@ -23,13 +23,12 @@ from index.answerer import Answerer, Scored, Scorer
 from index.chat import normalise_chat
 from index.config import Config
 from index.embedder import Embedder, make_embedder
+from index.errors import IndexMissing, IndexStale
 from index.models import Answer, ReindexReport
 from index.reader import Reader
 from index.retriever import Query, make_query
 from index.store import (
     BuildSettings,
-    IndexMissing,
-    IndexStale,
     LoadedIndex,
     build_index,
     check_fresh,
@@ -135,7 +134,7 @@ class Engine:
             return self._build_index(progress)
         except IndexStale as e:
             if self.config.on_stale_index == "refuse":
-                raise IndexStale(f"{e}; run `racebot index` to rebuild it (index.on_stale is 'refuse')") from None
+                raise IndexStale(e.what, "run `racebot index` to rebuild it (index.on_stale is 'refuse')") from None
             logger.info("%s; rebuilding the index", e)
             return self._build_index(progress)
         return load_index(path)

@@ -34,6 +34,7 @@ from tqdm import tqdm
 
 from index.articles import CorpusReport, load_corpus
 from index.embedder import Embedder, TokenVectors
+from index.errors import CorpusError, IndexCorrupt, IndexMissing, IndexProblem, IndexStale
 from index.models import Article, Passage, Sentence
 from index.passages import content_hash, make_passage, split_article
 from index.soft_match import quantize
@@ -42,31 +43,8 @@ from index.text import tokenize
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 3
+REBUILD = "run `racebot index` to rebuild it"
 _EMBED_CHUNK = 64  # small chunks let questions interleave with a background rebuild
-
-
-class IndexError_(RuntimeError):
-    """Base for index problems; `user_message` is safe to show a user."""
-
-    @property
-    def user_message(self) -> str:
-        return str(self)
-
-
-class IndexMissing(IndexError_):
-    """No index has been built in this folder yet."""
-
-
-class IndexCorrupt(IndexError_):
-    """An index file is damaged or unreadable; the message names the file."""
-
-
-class IndexStale(IndexError_):
-    """The index was built from other articles, settings or another model."""
-
-
-class CorpusEmpty(IndexError_):
-    """The corpus folder holds no readable article."""
 
 
 @dataclass(frozen=True)
@@ -117,16 +95,14 @@ def current_build(index_dir: Path) -> Path:
     """The active build folder; raises IndexMissing or IndexCorrupt."""
     pointer = index_dir / "CURRENT"
     if not pointer.exists():
-        raise IndexMissing(f"no index in {index_dir} yet; run `racebot index` to build it")
+        raise IndexMissing(f"no index in {index_dir} yet", "run `racebot index` to build it")
     try:
         name = pointer.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as e:
-        raise IndexCorrupt(
-            f"index file {pointer} is unreadable ({e.__class__.__name__}); run `racebot index` to rebuild it"
-        ) from e
+        raise IndexCorrupt(f"index file {pointer} is unreadable ({e.__class__.__name__})", REBUILD) from e
     folder = index_dir / name
     if not name or "/" in name or not folder.is_dir():
-        raise IndexCorrupt(f"index file {pointer} names a missing build {name!r}; run `racebot index` to rebuild it")
+        raise IndexCorrupt(f"index file {pointer} names a missing build {name!r}", REBUILD)
     return folder
 
 
@@ -138,12 +114,12 @@ def read_manifest(index_dir: Path) -> dict:
         if not isinstance(manifest, dict):
             raise ValueError("not a JSON object")
     except (OSError, ValueError) as e:
-        raise IndexCorrupt(
-            f"index file {path} is corrupt ({e.__class__.__name__}); run `racebot index` to rebuild it"
-        ) from e
+        raise IndexCorrupt(f"index file {path} is corrupt ({e.__class__.__name__})", REBUILD) from e
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexStale(
-            f"the index in {index_dir} has format {manifest.get('format_version')!r}, this version reads {FORMAT_VERSION}"  # noqa: E501
+            f"the index in {index_dir} has format {manifest.get('format_version')!r}, "
+            f"this version reads {FORMAT_VERSION}",
+            REBUILD,
         )
     return manifest
 
@@ -152,10 +128,10 @@ def check_fresh(manifest: dict, settings: BuildSettings) -> None:
     """Raise IndexStale when the index no longer matches the corpus or the model."""
     if manifest.get("model") != settings.model:
         raise IndexStale(
-            f"the index was built with model {manifest.get('model')!r}, the config names {settings.model!r}"
+            f"the index was built with model {manifest.get('model')!r}, the config names {settings.model!r}", REBUILD
         )
     if manifest.get("corpus_hash") != corpus_fingerprint(settings):
-        raise IndexStale(f"the articles in {settings.corpus_dir} changed since the index was built")
+        raise IndexStale(f"the articles in {settings.corpus_dir} changed since the index was built", REBUILD)
 
 
 def load_index(index_dir: Path) -> LoadedIndex:
@@ -164,9 +140,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
     folder = current_build(index_dir)
 
     def corrupt(name: str, e: Exception) -> IndexCorrupt:
-        return IndexCorrupt(
-            f"index file {folder / name} is corrupt ({e.__class__.__name__}); run `racebot index` to rebuild it"
-        )
+        return IndexCorrupt(f"index file {folder / name} is corrupt ({e.__class__.__name__})", REBUILD)
 
     try:
         records = json.loads((folder / "records.json").read_text(encoding="utf-8"))
@@ -228,8 +202,9 @@ def build_index(index_dir: Path, settings: BuildSettings, embedder: Embedder, pr
     report = load_corpus(settings.corpus_dir, settings.pattern)
     passages = [p for a in report.articles for p in split_article(a, settings.max_passage_chars)]
     if not passages:
-        raise CorpusEmpty(
-            f"no readable article with indexable text in {settings.corpus_dir} (pattern {settings.pattern!r})"
+        raise CorpusError(
+            f"no readable article with indexable text in {settings.corpus_dir} (pattern {settings.pattern!r})",
+            "put UTF-8 text files there, or point corpus.dir and corpus.glob in config.yaml at your articles",
         )
     sentences = [s for p in passages for s in p.sentences]
     cache = _previous_embeddings(index_dir, settings.model)
@@ -347,7 +322,7 @@ def _previous_embeddings(index_dir: Path, model: str) -> _EmbeddingCache:
     cache = _EmbeddingCache({}, {})
     try:
         old = load_index(index_dir)
-    except IndexError_:
+    except IndexProblem:
         return cache
     if old.manifest.get("model") != model:
         return cache

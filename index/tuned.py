@@ -12,11 +12,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from index.errors import ModelLoadError
+
 MANIFEST_FILE = "manifest.json"
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
+_REINSTALL = "reinstall racebot (its wheel ships the trained models) or retrain with `make train`"
 
 
-class TunedModelError(RuntimeError):
+class TunedModelError(ModelLoadError):
     """Shipped weights are missing, unreadable or do not fit; the message names the file."""
 
 
@@ -60,7 +63,9 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     try:
         return dict(json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8")))
     except (OSError, ValueError) as e:
-        raise TunedModelError(f"cannot read the model manifest {folder / MANIFEST_FILE}: {e}") from e
+        raise TunedModelError(
+            f"cannot read the model manifest {folder / MANIFEST_FILE} ({e.__class__.__name__})", _REINSTALL
+        ) from e
 
 
 def trainable_state(model: Any) -> dict[str, Any]:
@@ -84,7 +89,7 @@ def load_weights(model: Any, path: Path) -> None:
     try:
         shipped = load_file(str(path))
     except (OSError, ValueError) as e:
-        raise TunedModelError(f"cannot load the model weights {path}: {e}") from e
+        raise TunedModelError(f"cannot load the model weights {path} ({e.__class__.__name__})", _REINSTALL) from e
     missing, unexpected = model.load_state_dict({k: v.float() for k, v in shipped.items()}, strict=False)
     if unexpected or [k for k in missing if not k.endswith(WORD_EMBEDDINGS)]:
-        raise TunedModelError(f"{path} does not fit the model: {sorted(missing) or sorted(unexpected)}")
+        raise TunedModelError(f"{path} does not fit the model: {sorted(missing) or sorted(unexpected)}", _REINSTALL)

@@ -47,12 +47,14 @@ def test_ask_json_contract(config_file: Path, capsys):
 
 
 def test_ask_jsonl_reads_one_question_per_line(config_file: Path, capsys, monkeypatch):
-    monkeypatch.setattr(sys, "stdin", io.StringIO("Who is the Democratic candidate?\n\nWhat is Handel's party?\n"))
+    questions = "Who is the Democratic candidate?\n\nWhat is Handel's party?\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(questions.encode())))
     assert main(["ask", "--config", str(config_file), "--jsonl"]) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
-    assert [json.loads(line)["question"] for line in lines] == [
-        "Who is the Democratic candidate?",
-        "What is Handel's party?",
+    rows = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert [(r["line"], r["question"], r.get("error")) for r in rows] == [
+        (1, "Who is the Democratic candidate?", None),
+        (2, "", "empty question"),
+        (3, "What is Handel's party?", None),
     ]
 
 
@@ -60,7 +62,9 @@ def test_ask_human_output_and_empty_question(config_file: Path, capsys):
     assert main(["ask", "--config", str(config_file), "Who is the Democratic candidate?"]) == 0
     assert "[1]" in capsys.readouterr().out
     assert main(["ask", "--config", str(config_file), "   "]) == 2
-    assert "give a question" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        'racebot: no question given; ask one, e.g. racebot ask "Who is the Democratic candidate?"\n'
+    )
 
 
 def test_eval_prints_every_figure(config_file: Path, tmp_path: Path, capsys):
@@ -124,7 +128,11 @@ def test_missing_corpus_is_one_line(tmp_path: Path):
     config = tmp_path / "config.yaml"
     config.write_text(yaml.safe_dump({"corpus": {"dir": str(tmp_path / "nowhere")}, "model": {"name": "hash"}}))
     result = run_cli("index", "--config", str(config))
-    assert result.returncode == 1 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr == (
+        f"racebot: corpus folder {tmp_path / 'nowhere'} does not exist or is not a folder; "
+        "set corpus.dir in config.yaml (or pass --corpus) to the folder of your articles\n"
+    )
 
 
 def test_console_chat_session(config_file: Path):

@@ -64,7 +64,7 @@ def test_a_rejected_token_is_a_one_line_error_before_loading_the_model(discord_c
         assert run_discord(discord_config, engine_factory=factory) == 2
     err = capsys.readouterr().err
     assert err == (
-        "racebot: Discord rejected the token in DISCORD_TOKEN (401 Unauthorized); reset it in the Developer Portal.\n"
+        "racebot: Discord rejected the token in DISCORD_TOKEN (401 Unauthorized); reset it in the Developer Portal\n"
     )
     assert [r.path for r in fake.requests] == ["/users/@me"]
     assert factory.warmed_at is None, "no waiting for the model when the token is wrong"
@@ -103,7 +103,10 @@ def test_the_bot_runs_syncs_commands_when_asked_and_answers_until_discord_closes
         call(fake.disconnect(4004, b"Authentication failed."))
         assert running.result(15) == 1
     err = capsys.readouterr().err
-    assert err == "racebot: Discord closed the connection (code 4004: authentication failed; was the token reset?).\n"
+    assert err == (
+        "racebot: Discord closed the connection (code 4004: authentication failed, was the token reset?); "
+        "check the token and the intents in the Developer Portal, then start the bot again\n"
+    )
 
 
 def test_an_unreachable_discord_is_a_one_line_error(discord_config, monkeypatch, capsys):
@@ -114,7 +117,7 @@ def test_an_unreachable_discord_is_a_one_line_error(discord_config, monkeypatch,
     monkeypatch.setenv("DISCORD_TOKEN", "some-token")
     assert run_discord(discord_config, engine_factory=RecordingEngineFactory()) == 1
     err = capsys.readouterr().err
-    assert err == "racebot: cannot reach Discord (ClientConnectorError); check the network connection.\n"
+    assert err == "racebot: cannot reach Discord (ClientConnectorError); check the network connection\n"
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

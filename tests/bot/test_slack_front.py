@@ -37,7 +37,7 @@ def test_a_missing_variable_is_one_line_naming_it_and_exit_2(
     assert run_slack(config, 0, env=env) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert err.startswith(f"error: {missing} is not set")
+    assert err.startswith(f"racebot: {missing} is not set; ")
 
 
 def test_a_rejected_token_is_one_line_and_exit_2(
@@ -50,7 +50,7 @@ def test_a_rejected_token_is_one_line_and_exit_2(
         assert run_slack(config, 0, env=env) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert err.startswith("error: Slack did not accept SLACK_BOT_TOKEN") and "invalid_auth" in err
+    assert err.startswith("racebot: Slack did not accept SLACK_BOT_TOKEN") and "invalid_auth" in err
 
 
 def test_the_mode_follows_the_app_token() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from index.bench import generated_questions, run_bench
 from index.config import load_config
 from index.engine import Engine
+from index.errors import UsageError
 
 ARTICLES = {
     "a.txt": "Council approves new bridge\n\nThe city council approved a new bridge on Monday. "
@@ -81,18 +83,17 @@ def test_bench_reports_an_unusable_question_file(config_file: Path, tmp_path: Pa
     (tmp_path / "broken.yaml").write_text("questions: [{q: a?}\n")
     for name in ("missing.yaml", "broken.yaml"):
         args = bench_args(config_file, questions=tmp_path / name)
-        assert run_bench(load_config(config_file), args, time.perf_counter()) == 2
-        assert f"error: cannot read the question file {tmp_path / name}: " in capsys.readouterr().err
+        with pytest.raises(UsageError, match=f"cannot read the question file {re.escape(str(tmp_path / name))} ") as e:
+            run_bench(load_config(config_file), args, time.perf_counter())
+        assert e.value.exit_code == 2
 
 
 @pytest.mark.parametrize("threads", ["1,two", "0", "1,,2"])
-def test_bench_reports_bad_thread_counts(config_file: Path, threads: str, capsys) -> None:
+def test_bench_reports_bad_thread_counts(config_file: Path, threads: str) -> None:
     args = bench_args(config_file, threads=threads)
-    assert run_bench(load_config(config_file), args, time.perf_counter()) == 2
-    assert (
-        f"--threads must be positive whole numbers separated by commas, e.g. 1,2; got {threads!r}"
-        in capsys.readouterr().err
-    )
+    message = f"--threads must be positive whole numbers separated by commas, got {threads!r}; e.g. --threads 1,2"
+    with pytest.raises(UsageError, match=re.escape(message)):
+        run_bench(load_config(config_file), args, time.perf_counter())
 
 
 def test_generated_questions_are_deterministic_and_limited(config_file: Path) -> None:

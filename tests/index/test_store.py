@@ -7,7 +7,8 @@ import pytest
 from support import make_config
 
 from index.engine import Engine
-from index.store import CorpusEmpty, IndexCorrupt, IndexStale, current_build, load_index, read_manifest
+from index.errors import CorpusError, IndexCorrupt, IndexStale
+from index.store import current_build, load_index, read_manifest
 
 
 def test_missing_index_is_built_on_first_use_with_a_manifest(hash_engine: Engine):
@@ -91,7 +92,7 @@ def test_a_stale_index_is_rebuilt_or_refused_by_config(hash_engine: Engine, corp
 
 def test_an_empty_corpus_is_a_clear_error(tmp_path: Path):
     (tmp_path / "empty").mkdir()
-    with pytest.raises(CorpusEmpty, match="no readable article"):
+    with pytest.raises(CorpusError, match="no readable article"):
         Engine(make_config(tmp_path / "empty", tmp_path / "index")).warm_up()
 
 
