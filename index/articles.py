@@ -1,14 +1,20 @@
 """Read the corpus folder into `Article`s, skipping files that cannot be read.
 
 An article file is plain UTF-8 text: usually a title line, a blank line, then
-paragraphs separated by blank lines. A file that is empty, binary or not UTF-8
-is skipped with a warning naming it; one bad file never stops the others.
+paragraphs separated by blank lines. Every matching name that is not such a file
+is skipped with a warning naming it, and one bad file never stops the others:
+a folder, a link to a device, pipe or socket (never opened: reading /dev/zero
+would never end), a broken link, a file with a NUL byte anywhere, one that is not
+UTF-8, an empty one, and files past the size limits in `CorpusLimits`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +27,25 @@ logger = logging.getLogger(__name__)
 _DATE_HEADER = re.compile(r"\A\s*date:?\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
 _TITLE_MAX_CHARS = 200
 _DERIVED_TITLE_CHARS = 90
+_HASH_CHUNK = 1 << 20
+# Never block on a FIFO swapped in after the stat; keep Windows from translating newlines.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+@dataclass(frozen=True)
+class CorpusLimits:
+    """Size limits, in file bytes, that keep a mistaken or hostile corpus folder from taking all memory.
+
+    A news article is 5-50 KB, so neither default ever skips one. The per-article limit stops a
+    file that is no article (a log, a dump) from being read whole; it admits a 20 MB scrape of
+    repeated paragraphs, which costs little since a paragraph is indexed once per corpus
+    (`index.passages.split_corpus`). The corpus limit counts the articles read, in name order:
+    once the next file would pass it, that file and every later one are skipped. Both are
+    `corpus.max_article_bytes` and `corpus.max_corpus_bytes` in config.yaml.
+    """
+
+    max_article_bytes: int = 25_000_000
+    max_corpus_bytes: int = 100_000_000
 
 
 @dataclass
@@ -31,20 +56,129 @@ class CorpusReport:
     skipped: dict[str, str] = field(default_factory=dict)
 
 
-def read_article_text(path: Path) -> str:
+def read_article_text(path: Path, max_bytes: int = CorpusLimits.max_article_bytes) -> str:
     """The file's text exactly as citations index it.
 
     Decoded as UTF-8 with universal newlines, like ``Path.read_text(encoding="utf-8")``.
-    Raises ValueError with the reason when the file is binary or not UTF-8.
+    Raises ValueError with the reason when `path` is not a regular file (nothing else is
+    opened), holds more than `max_bytes`, has a NUL byte anywhere or is not UTF-8; OSError
+    when it cannot be read.
     """
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise ValueError("looks binary (contains NUL bytes)")
+    size = _regular_file_size(path)
+    if size > max_bytes:
+        raise ValueError(_too_large(size, max_bytes))
+    return _decode(_read_regular(path, size, max_bytes))
+
+
+def _decode(data: bytes) -> str:
+    """An article file's bytes as text; ValueError when binary or not UTF-8."""
+    if b"\x00" in data:
+        raise ValueError(f"looks binary (contains a NUL byte at offset {data.index(0)})")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ValueError(f"is not UTF-8 text (bad byte at offset {e.start})") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def corpus_digest(folder: Path, pattern: str, limits: CorpusLimits) -> str:
+    """A hash of what `load_corpus` reads: every matching name with its bytes or why it is skipped.
+
+    As safe on a hostile folder as `load_corpus`: only regular files within the per-article
+    limit are read, in chunks. The limits are hashed too, since they decide what is indexed.
+    """
+    digest = hashlib.sha256(f"{limits.max_article_bytes}|{limits.max_corpus_bytes}".encode())
+    for path in sorted(folder.glob(pattern)):
+        digest.update(os.fsencode(path.name) + b"\x00")
+        try:
+            size = _regular_file_size(path)
+            if size > limits.max_article_bytes:
+                raise ValueError(_too_large(size, limits.max_article_bytes))
+            digest.update(_file_sha256(path, limits.max_article_bytes))
+        except (OSError, ValueError) as e:
+            digest.update(f"<{e.__class__.__name__}: {e}>".encode("utf-8", "backslashreplace"))
+    return digest.hexdigest()
+
+
+def _regular_file_size(path: Path) -> int:
+    """The size of the regular file at `path` (links followed); ValueError naming what it is otherwise."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise ValueError("is a broken symlink") from None
+        raise
+    if not stat.S_ISREG(info.st_mode):
+        link = "a symlink to " if path.is_symlink() else ""
+        raise ValueError(f"is {link}{_kind(info.st_mode)}, not a regular file")
+    return info.st_size
+
+
+def _read_regular(path: Path, size: int, max_bytes: int) -> bytes:
+    """The file's bytes, `size` as its stat said; at most `max_bytes` + 1 of them, so a file that
+    grew since cannot take memory (ValueError when it passed `max_bytes`)."""
+    with open(_open_regular(path), "rb") as f:
+        data = f.read(min(size, max_bytes) + 1)  # not max_bytes + 1: that much is allocated up front
+        if len(data) > size:  # it grew since its stat
+            data += f.read(max_bytes + 1 - len(data))
+    if len(data) > max_bytes:
+        raise ValueError(_too_large(len(data), max_bytes, at_least=True))
+    return data
+
+
+def _file_sha256(path: Path, max_bytes: int) -> bytes:
+    """The hash of at most `max_bytes` + 1 bytes (more means the file is skipped), read in chunks."""
+    digest = hashlib.sha256()
+    left = max_bytes + 1
+    with open(_open_regular(path), "rb") as f:
+        while left > 0 and (chunk := f.read(min(_HASH_CHUNK, left))):
+            digest.update(chunk)
+            left -= len(chunk)
+    return digest.digest()
+
+
+def _open_regular(path: Path) -> int:
+    """A descriptor of `path`, checked again after opening: it may have been swapped since its stat."""
+    fd = os.open(path, _OPEN_FLAGS)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise ValueError(f"is {_kind(mode)}, not a regular file")
+    return fd
+
+
+def _kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def _too_large(size: int, limit: int, at_least: bool = False) -> str:
+    return (
+        f"is {'at least ' if at_least else ''}{size:,} bytes, over corpus.max_article_bytes ({limit:,});"
+        " raise it in config.yaml to index this file"
+    )
+
+
+def _corpus_full(limit: int) -> str:
+    return (
+        f"is past corpus.max_corpus_bytes ({limit:,} bytes of articles, counted in name order);"
+        " raise it in config.yaml to index this file"
+    )
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a file name whose bytes are not UTF-8 (Python holds them as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def body_start(text: str) -> int:
@@ -94,25 +228,47 @@ def _derive_title(text: str, start: int) -> str:
     return cut.rstrip(",;:-–—") + "…"
 
 
-def load_corpus(folder: Path, pattern: str = "*.txt") -> CorpusReport:
-    """Read every matching file in `folder` (sorted by name), skipping bad ones with a warning."""
+def load_corpus(folder: Path, pattern: str = "*.txt", limits: CorpusLimits | None = None) -> CorpusReport:
+    """Read every name in `folder` matching `pattern` (sorted), skipping bad ones with a warning each.
+
+    Sizes are checked before reading and reads are bounded, so memory stays within `limits`
+    whatever the folder holds.
+    """
     if not folder.is_dir():
         raise CorpusError(
             f"corpus folder {folder} does not exist or is not a folder",
             "set corpus.dir in config.yaml (or pass --corpus) to the folder of your articles",
         )
+    limits = limits or CorpusLimits()
     report = CorpusReport()
-    for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+    total = 0  # bytes of the articles read so far
+    full = False  # once an article did not fit, every later one is skipped too: the cut is by name
+    for path in sorted(folder.glob(pattern)):
+        name = path.name
         try:
-            text = read_article_text(path)
+            if not _is_utf8(name):
+                name = os.fsencode(name).decode("utf-8", "backslashreplace")  # printable, and JSON-safe
+                raise ValueError("has a file name that is not UTF-8; rename it to index it")
+            size = _regular_file_size(path)
+            if size > limits.max_article_bytes:
+                raise ValueError(_too_large(size, limits.max_article_bytes))
+            full = full or total + size > limits.max_corpus_bytes
+            if full:
+                raise ValueError(_corpus_full(limits.max_corpus_bytes))
+            data = _read_regular(path, size, limits.max_article_bytes)
+            if total + len(data) > limits.max_corpus_bytes:  # it grew since its stat
+                full = True
+                raise ValueError(_corpus_full(limits.max_corpus_bytes))
+            text = _decode(data)
         except (OSError, ValueError) as e:
             reason = str(e) if isinstance(e, ValueError) else f"cannot be read ({e.__class__.__name__})"
-            report.skipped[path.name] = reason
-            logger.warning("skipping article %s: %s", path.name, reason)
+            report.skipped[name] = reason
+            logger.warning("skipping article %s: %s", name, reason)
             continue
         if not text.strip():
-            report.skipped[path.name] = "is empty"
-            logger.warning("skipping article %s: it is empty", path.name)
+            report.skipped[name] = "is empty"
+            logger.warning("skipping article %s: it is empty", name)
             continue
-        report.articles.append(parse_article(path.name, text))
+        total += len(data)
+        report.articles.append(parse_article(name, text))
     return report

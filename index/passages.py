@@ -1,9 +1,10 @@
-"""Turn an `Article` into retrievable `Passage`s of clean sentences with offsets."""
+"""Turn `Article`s into retrievable `Passage`s of clean sentences with offsets, each paragraph once."""
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterable
 
 from index.articles import body_start, title_span
 from index.boilerplate import is_boilerplate_paragraph, is_boilerplate_sentence
@@ -20,21 +21,39 @@ def content_hash(*parts: str) -> str:
     return digest.hexdigest()[:24]
 
 
-def split_article(article: Article, max_chars: int = 1200) -> list[Passage]:
+def split_corpus(articles: Iterable[Article], max_chars: int = 1200) -> list[Passage]:
+    """The passages of every article, in order, each paragraph indexed once per corpus.
+
+    A paragraph whose text (whitespace runs collapsed, case kept) was already indexed,
+    earlier in the same article or in an earlier one, adds no passages: its first
+    occurrence is the one retrieved and cited. An article of one paragraph printed
+    100,000 times then costs what one paragraph costs.
+    """
+    indexed: set[str] = set()
+    return [p for article in articles for p in split_article(article, max_chars, indexed)]
+
+
+def split_article(article: Article, max_chars: int = 1200, indexed: set[str] | None = None) -> list[Passage]:
     """Passages of consecutive kept sentences from one paragraph, each under `max_chars`.
 
     Boilerplate paragraphs and sentences are left out; a passage never spans a
     removed sentence, so `article.text[p.start:p.end]` is exactly `p.text`.
+    A paragraph already indexed (see `split_corpus`; `indexed` holds their keys and
+    gains this article's) is left out too.
     """
+    indexed = set() if indexed is None else indexed
     text = article.text
     skip = title_span(article)
     paragraphs = [(s, e) for s, e in paragraph_spans(text) if e > body_start(text) and (skip is None or s >= skip[1])]
     paragraphs = [(max(s, body_start(text)), e) for s, e in paragraphs]
-    repeats = Counter(" ".join(text[s:e].split()) for s, e in paragraphs)
+    # Keys are hashes, not texts: `indexed` spans the corpus and would hold its text a second time.
+    keys = [content_hash(" ".join(text[s:e].split())) for s, e in paragraphs]
+    repeats = Counter(keys)
     passages: list[Passage] = []
-    for p_start, p_end in paragraphs:
-        if is_boilerplate_paragraph(text[p_start:p_end], repeats[" ".join(text[p_start:p_end].split())]):
+    for (p_start, p_end), key in zip(paragraphs, keys, strict=True):
+        if key in indexed or is_boilerplate_paragraph(text[p_start:p_end], repeats[key]):
             continue
+        indexed.add(key)
         run: list[tuple[int, int]] = []
         for s, e in sentence_spans(text, p_start, p_end):
             if is_boilerplate_sentence(text[s:e]):

@@ -1,9 +1,13 @@
 import logging
+import os
+from dataclasses import replace
 from pathlib import Path
 
-from support import SEEDS
+import pytest
+from support import SEEDS, make_config
 
-from index.articles import load_corpus, parse_article, read_article_text
+from index.articles import CorpusLimits, corpus_digest, load_corpus, parse_article, read_article_text
+from index.engine import Engine
 from index.passages import split_article
 
 
@@ -50,6 +54,91 @@ def test_bad_files_are_skipped_with_a_warning_naming_them(tmp_path: Path, caplog
     assert set(report.skipped) == {"b_empty.txt", "c_binary.txt", "d_latin1.txt"}
     assert "binary" in report.skipped["c_binary.txt"] and "UTF-8" in report.skipped["d_latin1.txt"]
     assert "c_binary.txt" in caplog.text
+
+
+def test_every_skipped_name_gets_a_warning_and_nothing_but_regular_files_is_opened(tmp_path: Path, caplog):
+    (tmp_path / "a_good.txt").write_text("Headline\n\nA sentence about the race.", encoding="utf-8")
+    (tmp_path / "b_zero.txt").symlink_to("/dev/zero")  # reading it would never end
+    (tmp_path / "c_folder.txt").mkdir()
+    (tmp_path / "d_late_nul.txt").write_bytes(b"Headline\n\n" + b"A sentence. " * 1000 + b"\x00 tail")
+    (tmp_path / "e_broken.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(tmp_path / "f_pipe.txt")  # opening it would wait for a writer
+    (tmp_path / "g_latin1.txt").write_bytes("Caf\xe9 news".encode("latin-1"))
+    with caplog.at_level(logging.WARNING):
+        report = load_corpus(tmp_path)
+    assert [a.source for a in report.articles] == ["a_good.txt"]
+    assert report.skipped == {
+        "b_zero.txt": "is a symlink to a character device, not a regular file",
+        "c_folder.txt": "is a folder, not a regular file",
+        "d_late_nul.txt": "looks binary (contains a NUL byte at offset 12010)",
+        "e_broken.txt": "is a broken symlink",
+        "f_pipe.txt": "is a named pipe, not a regular file",
+        "g_latin1.txt": "is not UTF-8 text (bad byte at offset 3)",
+    }
+    for name, reason in report.skipped.items():
+        assert f"skipping article {name}: {reason}" in caplog.text
+    with pytest.raises(ValueError, match="a symlink to a character device"):
+        read_article_text(tmp_path / "b_zero.txt")
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_with_a_printable_name(tmp_path: Path, caplog):
+    with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt"), "wb") as f:
+        f.write(b"Headline\n\nA sentence about the race.")
+    with caplog.at_level(logging.WARNING):
+        report = load_corpus(tmp_path)
+    assert not report.articles
+    assert report.skipped == {"caf\\xe9.txt": "has a file name that is not UTF-8; rename it to index it"}
+    assert "skipping article caf\\xe9.txt" in caplog.text
+
+
+def test_an_article_over_the_size_limit_is_skipped_naming_the_file_and_the_setting(tmp_path: Path, caplog):
+    (tmp_path / "big.txt").write_text("Headline\n\n" + "A long sentence. " * 100, encoding="utf-8")
+    (tmp_path / "small.txt").write_text("Headline\n\nA short sentence.", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        report = load_corpus(tmp_path, limits=CorpusLimits(max_article_bytes=1000))
+    assert [a.source for a in report.articles] == ["small.txt"]
+    assert "skipping article big.txt: is 1,710 bytes, over corpus.max_article_bytes (1,000)" in caplog.text
+    assert "raise it in config.yaml" in report.skipped["big.txt"]
+    with pytest.raises(ValueError, match=r"over corpus\.max_article_bytes \(1,000\)"):
+        read_article_text(tmp_path / "big.txt", max_bytes=1000)
+
+
+def test_past_the_corpus_limit_every_later_file_is_skipped_and_named(tmp_path: Path, caplog):
+    for name in ("a", "b", "c", "d"):
+        (tmp_path / f"{name}.txt").write_text(f"Headline {name}\n\n" + "A sentence. " * 30, encoding="utf-8")
+    (tmp_path / "e.txt").write_text("Tiny\n\nIt would fit.", encoding="utf-8")  # the cut is by name, not by fit
+    size = (tmp_path / "a.txt").stat().st_size
+    with caplog.at_level(logging.WARNING):
+        report = load_corpus(tmp_path, limits=CorpusLimits(max_corpus_bytes=2 * size + 10))
+    assert [a.source for a in report.articles] == ["a.txt", "b.txt"]
+    assert set(report.skipped) == {"c.txt", "d.txt", "e.txt"}
+    for name in ("c.txt", "d.txt", "e.txt"):
+        assert f"skipping article {name}: is past corpus.max_corpus_bytes ({2 * size + 10:,}" in caplog.text
+
+
+def test_the_corpus_digest_sees_what_loading_sees_and_never_reads_a_device(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("Headline\n\nA sentence about the race.", encoding="utf-8")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    limits = CorpusLimits()
+    before = corpus_digest(tmp_path, "*.txt", limits)
+    assert corpus_digest(tmp_path, "*.txt", limits) == before
+    assert corpus_digest(tmp_path, "*.txt", CorpusLimits(max_article_bytes=10)) != before  # limits decide what is read
+    (tmp_path / "a.txt").write_text("Headline\n\nA sentence about the runoff.", encoding="utf-8")
+    assert corpus_digest(tmp_path, "*.txt", limits) != before
+
+
+def test_limits_in_the_config_reach_the_build(tmp_path: Path):
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Headline\n\nOssoff is the Democratic candidate.", encoding="utf-8")
+    (corpus / "b.txt").write_text("Headline\n\n" + "A long sentence. " * 100, encoding="utf-8")
+    config = make_config(corpus, tmp_path / "index")
+    engine = Engine(replace(config, corpus_limits=CorpusLimits(max_article_bytes=1000)))
+    assert engine.build_settings.limits.max_article_bytes == 1000
+    report = engine.build()
+    assert report.articles == 1
+    assert report.skipped == (f"b.txt: {engine.index.manifest['skipped']['b.txt']}",)
+    assert "corpus.max_article_bytes" in report.skipped[0]
 
 
 def test_crlf_files_are_read_with_universal_newlines(tmp_path: Path):

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from index.articles import CorpusLimits
 from index.config import ConfigError, load_config, parse_config
 
 
@@ -50,3 +51,16 @@ def test_relative_paths_resolve_against_the_config_file(tmp_path: Path):
     path.parent.mkdir()
     path.write_text("corpus:\n  dir: ../articles\n", encoding="utf-8")
     assert load_config(path).corpus_dir == tmp_path / "conf" / ".." / "articles"
+
+
+def test_corpus_size_limits_are_read_and_checked(tmp_path: Path):
+    path = tmp_path / "config.yaml"
+    path.write_text("corpus:\n  max_article_bytes: 2_000_000\n  max_corpus_bytes: 50000000\n", encoding="utf-8")
+    assert load_config(path).corpus_limits == CorpusLimits(max_article_bytes=2_000_000, max_corpus_bytes=50_000_000)
+    assert parse_config({}, tmp_path).corpus_limits == CorpusLimits()
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"corpus": {"max_article_bytes": 0, "max_corpus_bytes": "1 GB"}}, tmp_path)
+    assert caught.value.problems == [
+        "corpus.max_article_bytes must be > 0, got 0",
+        "corpus.max_corpus_bytes must be int, got '1 GB'",
+    ]
