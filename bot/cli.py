@@ -67,6 +67,26 @@ def cmd_index(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace, config: Config) -> int:
+    from index.engine import Engine
+    from index.store import current_build
+
+    manifest = Engine(config).status(verify=args.verify)
+    files = manifest["files"]
+    print(f"index:    {current_build(config.index_path)}")
+    print(f"built:    {manifest['built_at']} with model {manifest['model']} from {manifest['corpus_dir']}")
+    print(
+        f"contents: {manifest['articles']} articles, {manifest['passages']} passages, "
+        f"{manifest['sentences']} sentences; {len(manifest['skipped'])} files skipped"
+    )
+    checked = "sha256 and size, index loaded" if args.verify else "size (add --verify to hash them)"
+    for name, why in sorted(manifest["skipped"].items()):
+        print(f"skipped:  {name}: {why}")
+    print(f"files:    {len(files)} checked by {checked}")
+    print("status:   ok, fresh")
+    return 0
+
+
 def cmd_ask(args: argparse.Namespace, config: Config) -> int:
     from bot.core import clean_question
     from bot.render import render_answer_text
@@ -147,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     add("index", cmd_index, "Build or refresh the index of the articles.")
+    status = add("status", cmd_status, "Check the index: intact, fresh, and what it holds (exit 1 if not).")
+    status.add_argument("--verify", action="store_true", help="hash every index file and load it (slower)")
     ask = add("ask", cmd_ask, "Answer one question with a verbatim quote and citations.")
     ask.add_argument("question", nargs="*", help="the question")
     ask.add_argument("--json", action="store_true", help="print one JSON object")

@@ -31,6 +31,8 @@ from index.config import Config
 from index.engine import Engine
 from index.errors import UsageError
 from index.evaluate import load_questions, sample
+from index.integrity import HASH_ON_LOAD_MAX_BYTES, total_bytes, verify_files
+from index.store import check_index, current_build
 
 WARM_UP_QUESTIONS = 5
 THREAD_ROUNDS = 3
@@ -127,7 +129,25 @@ def _bench_build(config: Config) -> Engine:
         f"{m['sentences'] / report.seconds:.1f} sentences/s",
         flush=True,
     )
+    _report_index_check(config.index_path, m)
     return engine
+
+
+def _report_index_check(index_dir: Path, manifest: dict) -> None:
+    """What checking the index against its manifest costs at start-up (index/integrity.py)."""
+    started = time.perf_counter()
+    check_index(index_dir, hashes=False)
+    sizes_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    verify_files(current_build(index_dir), manifest["files"], hashes=True)
+    hashes_ms = (time.perf_counter() - started) * 1000
+    size = total_bytes(manifest["files"])
+    hashed_at_load = "yes" if size <= HASH_ON_LOAD_MAX_BYTES else "no, sizes only"
+    print(
+        f"index check: sizes {sizes_ms:.1f} ms, sha256 of all {size / 1e6:.1f} MB {hashes_ms:.1f} ms "
+        f"(hashed at every load: {hashed_at_load}; limit {HASH_ON_LOAD_MAX_BYTES / 1e6:.0f} MB)",
+        flush=True,
+    )
 
 
 # The child runs the real CLI, then reports its own peak RSS. VmHWM, not getrusage: on Linux

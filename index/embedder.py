@@ -185,9 +185,12 @@ class MeanPoolingEncoder:
     def __init__(self, location: str, max_length: int) -> None:
         from transformers import AutoModel, AutoTokenizer
 
+        from index.tuned import quiet_transformers
+
         self.max_length = max_length
         self.tokenizer = AutoTokenizer.from_pretrained(location)
-        self.model = AutoModel.from_pretrained(location).eval()
+        with quiet_transformers():
+            self.model = AutoModel.from_pretrained(location).eval()
 
     def get_sentence_embedding_dimension(self) -> int:
         return int(self.model.config.hidden_size)

@@ -20,6 +20,7 @@ import time
 import faiss
 
 from index.answerer import Answerer, Scored, Scorer
+from index.builder import build_index
 from index.chat import normalise_chat
 from index.config import Config
 from index.embedder import Embedder, make_embedder
@@ -30,8 +31,8 @@ from index.retriever import Query, make_query
 from index.store import (
     BuildSettings,
     LoadedIndex,
-    build_index,
     check_fresh,
+    check_index,
     load_index,
     read_manifest,
 )
@@ -53,7 +54,11 @@ class Engine:
     @property
     def build_settings(self) -> BuildSettings:
         return BuildSettings(
-            self.config.corpus_dir, self.config.corpus_glob, self.embedder.name, self.config.retrieval.max_passage_chars
+            self.config.corpus_dir,
+            self.config.corpus_glob,
+            self.embedder.name,
+            self.config.retrieval.max_passage_chars,
+            self.config.corpus_limits,
         )
 
     @property
@@ -108,6 +113,16 @@ class Engine:
             )
 
     reindex = build  # the name the chat command core uses
+
+    def status(self, verify: bool = False) -> dict:
+        """The current index's manifest after checking it is intact and fresh; never loads the model.
+
+        Raises IndexMissing, IndexCorrupt (naming the file) or IndexStale. `verify`
+        hashes every file and loads the index (see `store.check_index`).
+        """
+        manifest = check_index(self.config.index_path, hashes=verify)
+        check_fresh(manifest, self.build_settings)
+        return manifest
 
     def _ready(self, progress: bool = False) -> Answerer:
         answerer = self._answerer

@@ -27,6 +27,7 @@ from pathlib import Path
 
 USER_MISTAKE = 2
 ENVIRONMENT = 1
+REBUILD_INDEX = "run `racebot index` to rebuild it"  # the fix for most index problems
 
 
 class RacebotError(Exception):

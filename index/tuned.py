@@ -9,6 +9,8 @@ it was made. The reader (index/reader.py) loads through here.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,18 +38,26 @@ def bundled_encoder(layers: int | None = None) -> Any:
     Quietly: cutting layers makes transformers report the unused ones as "UNEXPECTED", and its
     progress bar would land in the bot's console.
     """
-    import transformers
     from transformers import AutoConfig, AutoModel
 
     base = bundled_model_dir()
     config = AutoConfig.from_pretrained(base)
     if layers is not None:
         config.num_hidden_layers = layers
+    with quiet_transformers():
+        return AutoModel.from_pretrained(base, config=config)
+
+
+@contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """Load with `transformers` without its progress bar or notices (they would land in the bot's console)."""
+    import transformers
+
     verbosity = transformers.logging.get_verbosity()
     transformers.logging.set_verbosity_error()
     transformers.logging.disable_progress_bar()
     try:
-        return AutoModel.from_pretrained(base, config=config)
+        yield
     finally:
         transformers.logging.set_verbosity(verbosity)
         transformers.logging.enable_progress_bar()

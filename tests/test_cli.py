@@ -146,3 +146,26 @@ def test_console_chat_session(config_file: Path):
     out = result.stdout
     assert "!ask QUESTION" in out and "[1]" in out and "there is no [99]" in out and "Please ask a question" in out
     assert "Reindex finished" in out
+
+
+def test_status_says_whether_the_index_is_intact_and_fresh(config_file: Path, tmp_path: Path, capsys):
+    assert main(["status", "--config", str(config_file)]) == 1
+    assert capsys.readouterr().err.startswith(f"racebot: no index in {tmp_path / 'index'} yet; run `racebot index`")
+    assert main(["index", "--config", str(config_file)]) == 0
+    capsys.readouterr()
+    assert main(["status", "--config", str(config_file), "--verify"]) == 0
+    out = capsys.readouterr().out
+    assert "5 articles" in out and "checked by sha256 and size, index loaded" in out and "ok, fresh" in out
+    sentences = next((tmp_path / "index").glob("build-*/sentences.npy"))
+    data = bytearray(sentences.read_bytes())
+    data[-10] ^= 0xFF  # one flipped byte: the size still matches, the checksum does not
+    sentences.write_bytes(bytes(data))
+    assert main(["status", "--config", str(config_file)]) == 0  # sizes only: cheap enough for a health check
+    capsys.readouterr()
+    assert main(["status", "--config", str(config_file), "--verify"]) == 1
+    assert capsys.readouterr().err == (
+        f"racebot: index file {sentences} is damaged (its sha256 differs from the manifest's); "
+        "run `racebot index` to rebuild it\n"
+    )
+    assert main(["index", "--config", str(config_file)]) == 0  # repairs
+    assert main(["status", "--config", str(config_file), "--verify"]) == 0
