@@ -45,6 +45,7 @@ bench: $(STAMP)  ## speed and memory on the seed corpus and the SQuAD half
 lint: $(STAMP)
 	$(BIN)/ruff check bot index tests scripts
 	$(BIN)/mypy bot index
+	$(BIN)/hadolint Dockerfile
 
 discord: $(STAMP)
 	$(BIN)/racebot discord
