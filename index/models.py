@@ -82,6 +82,9 @@ class Answer:
     text: str | None
     confidence: float
     citations: tuple[Citation, ...] = field(default_factory=tuple)
+    # How a follow-up question was read when it leaned on the previous one, e.g.
+    # 'reading "she" as Karen Handel' (index/followup.py); None when read as typed.
+    reading: str | None = None
 
     @property
     def abstained(self) -> bool:
@@ -94,6 +97,7 @@ class Answer:
             "answer": self.text,
             "abstained": self.abstained,
             "confidence": round(float(self.confidence), 4),
+            **({"reading": self.reading} if self.reading else {}),
             "citations": [
                 {
                     "n": c.n,
