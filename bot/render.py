@@ -10,7 +10,17 @@ from index.models import Answer, Citation
 
 
 def citation_line(c: Citation) -> str:
-    return f"[{c.n}] {c.title} ({c.source}, chars {c.start}–{c.end})"
+    dated = f", {c.date}" if c.date else ""
+    return f"[{c.n}] {c.title} ({c.source}{dated}, chars {c.start}–{c.end})"
+
+
+def quote_lines(answer: Answer) -> list[str]:
+    """The answer's quote, or, when the articles differ, each differing quote with its date, newest first."""
+    if not answer.differing:
+        return [f"“{answer.text}” [1]"]
+    lines = ["The articles differ:"]
+    lines += [f"“{c.quote}” [{c.n}]" + (f" ({c.date})" if c.date else "") for c in answer.differing]
+    return lines
 
 
 def render_answer_text(answer: Answer, prefix: str = "!") -> str:
@@ -19,9 +29,11 @@ def render_answer_text(answer: Answer, prefix: str = "!") -> str:
         lines = ["The articles don't say. Closest sources:"]
         lines += [citation_line(c) for c in answer.citations] or ["(none)"]
     else:
-        lines = [f"“{answer.text}” [1]", ""]
+        lines = [*quote_lines(answer), ""]
         lines += [citation_line(c) for c in answer.citations]
     lines.append(f"(`{prefix}source N` shows the passage behind a citation)")
+    if answer.reading is not None:
+        lines.insert(0, f"({answer.reading.note})")
     return "\n".join(lines)
 
 

@@ -24,8 +24,11 @@ from pathlib import Path
 import numpy as np
 
 from index.acronyms import AcronymExpander
+from index.disagreement import Stated, differing
 from index.features import FEATURE_NAMES, SentenceFacts, idf_overlap, question_shape, sentence_facts, sentence_features
-from index.models import Answer, Citation, Hit, Passage
+from index.followup import NameBook
+from index.kinds import VALUE_KINDS, answer_kind, stated_values
+from index.models import Answer, Citation, Disagreement, Hit, Passage
 from index.reader import Reader
 from index.retriever import Query, Retrieval, lexical_scores, retrieve
 from index.soft_match import PieceIdf, soft_match_rows
@@ -58,6 +61,10 @@ READ_CANDIDATES = 6  # sentences the reader reads per question (config answer.re
 _NEGATION = {"not", "never", "no", "nor", "without", "n't", "neither"}
 MIN_CANDIDATE_SENTENCES = 40
 SUPPORT_MARGIN = 2.0  # a supporting citation scores within this many logits of the answer
+# A candidate from another article that states another value is shown as a disagreement when the
+# confidence model finds it more likely than not to answer (a higher bar than min_confidence: saying
+# that the articles differ claims that both quotes answer).
+STRONG_CONFIDENCE = 0.5
 _POINTS_BACK = {
     "he",
     "she",
@@ -199,9 +206,18 @@ class Answerer:
         """Spells out a question's acronyms that the articles only write in full; apply before embedding."""
         return AcronymExpander([s.text for s in self.index.sentences])
 
+    @cached_property
+    def names(self) -> NameBook:
+        """The articles' persons and name words, for reading follow-up questions (index/followup.py)."""
+        return NameBook(article.text for article in self.index.articles.values())
+
+    def abstention(self, scored: Scored) -> Answer:
+        """The articles don't say: an Answer without text, listing the closest passages."""
+        return Answer(scored.query.text, None, scored.confidence, self._closest_passages(scored))
+
     def warm_up(self) -> None:
         """Precompute token sets and IDF so the first question is as fast as the rest."""
-        _ = self._idf, self._passage_rows, self._piece_idf, self.acronyms
+        _ = self._idf, self._passage_rows, self._piece_idf, self.acronyms, self.names
 
     def score(self, query: Query, top_k: int | None = None) -> Scored:
         """Retrieve passages and score every sentence in them."""
@@ -412,6 +428,11 @@ class Answerer:
         article = self.index.articles[best.source]
         passage = self._passage_of(scored.rows[0])
         citations = [self._citation(1, best.source, start, end, passage)]
+        kind, differ = self._differing(scored)
+        for other in differ:  # quoted whole, as the answer is
+            if other.source != best.source:
+                n = len(citations) + 1
+                citations.append(self._citation(n, other.source, other.start, other.end, self._passage_of(other.row)))
         for row, logit in zip(scored.rows[1:], scored.logits[1:], strict=False):
             if len(citations) >= self.max_citations or logit < scored.logits[0] - SUPPORT_MARGIN:
                 break
@@ -419,7 +440,53 @@ class Answerer:
             if s.source in {c.source for c in citations}:
                 continue
             citations.append(self._citation(len(citations) + 1, s.source, s.start, s.end, self._passage_of(row)))
-        return Answer(query.text, article.text[start:end], scored.confidence, tuple(citations))
+        number = {c.source: c.n for c in citations}
+        disagreement = (
+            Disagreement(kind, tuple((number[d.source], tuple(d.values.values())) for d in differ)) if differ else None
+        )
+        return Answer(
+            query.text, article.text[start:end], scored.confidence, tuple(citations), disagreement=disagreement
+        )
+
+    def _differing(self, scored: Scored) -> tuple[str, list[Stated]]:
+        """The kind of value asked for, and the answer's quote with the strong candidates from other
+        articles that state other values of it, newest first (index/disagreement.py); [] if none.
+
+        A candidate (one the reader read) is strong when the confidence model, judging it as if the
+        sentences ranked above it were not there, finds it more likely than not to answer the question.
+        """
+        kind = answer_kind(scored.query.text)
+        if kind not in VALUE_KINDS or not len(scored.logits):
+            return "", []
+        question = scored.query.text
+        question_tokens = frozenset(scored.query.tokens)
+
+        def stated(i: int) -> Stated:  # read candidate i, quoted as the answer would be
+            row = int(scored.rows[i])
+            source = self.index.sentences[row].source
+            article = self.index.articles[source]
+            start, end = self._answer_span(row)
+            quote = article.text[start:end]
+            values = stated_values(quote, kind, question)
+            mentioned = frozenset(stated_values(quote, kind, question, loose=True))
+            matched = question_tokens.intersection(tokenize(quote))
+            return Stated(row, source, start, end, article.date, values, mentioned, matched)
+
+        candidates = ((i, stated(i)) for i in range(1, len(scored.logits)))
+        strong = (c for i, c in candidates if c.values and self._own_confidence(scored, i) >= STRONG_CONFIDENCE)
+        return kind, differing(stated(0), strong, self.max_citations)
+
+    def _own_confidence(self, scored: Scored, i: int) -> float:
+        """The confidence that read candidate `i` answers the question, judged as if it were the best."""
+        x = self._confidence_features(
+            scored.query,
+            scored.rows[i:],
+            scored.features[i:],
+            scored.ranker_logits[i:],
+            scored.reader_logits[i:],
+            scored.logits[i:],
+        )
+        return float(self.scorer.confidence.probability(x))
 
     def _answer_span(self, row: int) -> tuple[int, int]:
         """The best sentence, widened to its neighbours in the article when it is not whole alone.
@@ -449,7 +516,16 @@ class Answerer:
     def _citation(self, n: int, source: str, start: int, end: int, passage: Passage) -> Citation:
         article = self.index.articles[source]
         return Citation(
-            n, source, article.title, start, end, article.text[start:end], passage.start, passage.end, passage.text
+            n,
+            source,
+            article.title,
+            start,
+            end,
+            article.text[start:end],
+            passage.start,
+            passage.end,
+            passage.text,
+            article.date,
         )
 
     def _closest_passages(self, scored: Scored) -> tuple[Citation, ...]:

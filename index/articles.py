@@ -18,13 +18,22 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.dates import parse_date
 from index.errors import CorpusError
 from index.models import Article
 from index.splitter import sentence_spans
 
 logger = logging.getLogger(__name__)
 
+# The article's date, at the top of the file: a line of its own before or right under the title,
+# "date: 2017-06-20" or "Published: June 20, 2017" (index/dates.py reads the value), or, before
+# everything, "date 2017-06-20" with the text going on after it on the same line.
+_HEADER_LINE = re.compile(r"[ \t]*(?:date|published)[ \t]*:(?P<value>[^\n]*)(?:\n|\Z)", re.IGNORECASE)
 _DATE_HEADER = re.compile(r"\A\s*date:?\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+# What is read, not only which bytes: hashed into `corpus_digest`, so that an index built before a
+# change to the rules is rebuilt. 2: date:/published: header lines.
+_READING_RULES = 2
 _TITLE_MAX_CHARS = 200
 _DERIVED_TITLE_CHARS = 90
 _HASH_CHUNK = 1 << 20
@@ -87,7 +96,7 @@ def corpus_digest(folder: Path, pattern: str, limits: CorpusLimits) -> str:
     As safe on a hostile folder as `load_corpus`: only regular files within the per-article
     limit are read, in chunks. The limits are hashed too, since they decide what is indexed.
     """
-    digest = hashlib.sha256(f"{limits.max_article_bytes}|{limits.max_corpus_bytes}".encode())
+    digest = hashlib.sha256(f"{_READING_RULES}|{limits.max_article_bytes}|{limits.max_corpus_bytes}".encode())
     for path in sorted(folder.glob(pattern)):
         digest.update(os.fsencode(path.name) + b"\x00")
         try:
@@ -182,27 +191,74 @@ def _is_utf8(name: str) -> bool:
 
 
 def body_start(text: str) -> int:
-    """Offset where the article body begins, after a `date YYYY-MM-DD` header if any."""
-    match = _DATE_HEADER.match(text)
-    return match.end() if match else 0
+    """Offset where the article body begins, after the date header lines at the top if any."""
+    return _leading_headers(text)[0]
+
+
+def _leading_headers(text: str) -> tuple[int, list[str]]:
+    """Where the text after the date headers before the title starts, and the headers' values."""
+    values: list[str] = []
+    pos = 0
+    while (match := _HEADER_LINE.match(text, _past_space(text, pos))) is not None:
+        values.append(match["value"].strip())
+        pos = match.end()
+    if values:
+        return _past_space(text, pos), values
+    legacy = _DATE_HEADER.match(text)
+    return (legacy.end(), [legacy.group(1)]) if legacy else (0, [])
+
+
+def _past_space(text: str, pos: int) -> int:
+    space = _SPACE.match(text, pos)
+    return space.end() if space else pos
+
+
+def _headers_after(text: str, pos: int) -> tuple[int, list[str]]:
+    """The date header lines starting at `pos` (the line under a title): where they end, and their values."""
+    values: list[str] = []
+    while pos < len(text) and (match := _HEADER_LINE.match(text, pos)) is not None:
+        values.append(match["value"].strip())
+        pos = match.end()
+    return pos, values
 
 
 def parse_article(source: str, text: str) -> Article:
-    """Derive title and date from the text; the text itself is kept unchanged."""
-    date_match = _DATE_HEADER.match(text)
-    date = date_match.group(1) if date_match else None
-    start = body_start(text)
+    """Derive title and date from the text; the text itself is kept unchanged.
+
+    The date comes from header lines at the top (see `_HEADER_LINE`); the first one
+    that reads as a date counts, and one that does not is warned about, naming the file.
+    A header line is never the title and never indexed (`title_span`, `body_start`).
+    """
+    start, headers = _leading_headers(text)
     first_line_end = text.find("\n", start)
     first_line = text[start : first_line_end if first_line_end >= 0 else len(text)].strip()
-    followed_by_blank = first_line_end >= 0 and text[first_line_end + 1 : first_line_end + 2] in ("\n", "")
+    after, under_title = _headers_after(text, first_line_end + 1) if first_line_end >= 0 else (len(text), [])
+    followed_by_blank = text[after : after + 1] in ("\n", "")
     looks_like_title = (
         followed_by_blank
         and 0 < len(first_line) <= _TITLE_MAX_CHARS
         and not first_line.endswith((".", "!", "?", ":", ";", ","))
-        and start == 0
+        and (start == 0 or text[start - 1] == "\n")  # not the rest of a "date 2017-06-20 ..." line
     )
+    if looks_like_title:
+        headers += under_title
     title = first_line if looks_like_title else _derive_title(text, start) or Path(source).stem
-    return Article(source=source, title=title, text=text, date=date)
+    return Article(source=source, title=title, text=text, date=_first_date(source, headers))
+
+
+def _first_date(source: str, values: list[str]) -> str | None:
+    """The ISO date of the first header value that reads as one; a warning for each that does not."""
+    date = None
+    for value in values:
+        parsed = parse_date(value)
+        if parsed is None:
+            logger.warning(
+                "article %s: cannot read the date %r in its header; write it as YYYY-MM-DD or like June 20, 2017",
+                source,
+                value,
+            )
+        date = date or parsed
+    return date
 
 
 def title_span(article: Article) -> tuple[int, int] | None:

@@ -63,7 +63,7 @@ CHAT_ABBREVIATIONS: dict[str, str] = {
 }
 # Symbols that stand for a word in chat ("what % did she get", "ossoff & handel").
 _SYMBOLS = {"%": "percent", "&": "and", "#": "number", "+": "and", "@": "at", "$": "money"}
-_NUMBER_WORDS = {
+NUMBER_WORDS = {  # also index/kinds.py, to compare the numbers sentences state
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
@@ -90,8 +90,8 @@ def normalise_chat(question: str) -> str:
             if low == "$" and following.isdigit():
                 return token
             return f" {_SYMBOLS[low]} "
-        if low in _NUMBER_WORDS:
-            return f"{token[: len(low)]} ({_NUMBER_WORDS[low]}){token[len(low) :]}"
+        if low in NUMBER_WORDS:
+            return f"{token[: len(low)]} ({NUMBER_WORDS[low]}){token[len(low) :]}"
         return token
 
     return " ".join(_TOKEN.sub(spelled_out, question).split())

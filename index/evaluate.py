@@ -1,9 +1,15 @@
 """Run a question file (the schema of eval/dev.yaml) and compute quality figures.
 
-Schema: ``questions: [{q, answers: [..], sources: [..], answerable: bool}]``.
+Schema: ``questions: [{q, answers: [..], sources: [..], answerable: bool, disagree: bool, values: [..]}]``.
 An answer is right when its text contains one of `answers` (case-insensitive);
 a citation is right when the first citation's file is one of `sources`
 (a source matches a file name, its stem, or its leading characters).
+
+`disagree: true` marks a question whose articles state different values of what it
+asks (eval/disagreements.yaml): the answer must show a disagreement (found), and the
+quotes it shows as differing must contain every one of `values` (shown). On every
+other question a disagreement shown is unexpected: a false alarm, unless a person
+reading it finds the articles do differ there.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ class EvalQuestion:
     answers: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     answerable: bool = True
+    disagree: bool = False  # the articles state different values of what it asks
+    values: tuple[str, ...] = ()  # with `disagree`: each must be in a quote shown as differing
 
 
 @dataclass
@@ -37,6 +45,9 @@ class EvalResult:
         ans = [o for o in self.outcomes if o["answerable"]]
         unans = [o for o in self.outcomes if not o["answerable"]]
         lat = np.array([o["ms"] for o in self.outcomes]) if self.outcomes else np.zeros(1)
+        expected = [o for o in self.outcomes if o["disagree_expected"]]
+        # False alarms are counted per answer given: an abstention shows no disagreement.
+        answered = [o for o in self.outcomes if not o["disagree_expected"] and not o["abstained"]]
 
         def share(rows: list[dict], key: str) -> float:
             return sum(1 for o in rows if o[key]) / len(rows) if rows else float("nan")
@@ -52,6 +63,12 @@ class EvalResult:
             "sentence_hit@1": share(ans, "hit1"),
             "hit@3": share(ans, "hit3"),
             "confidence_auc": confidence_auc([o["confidence"] for o in ans], [o["confidence"] for o in unans]),
+            "disagreements_expected": len(expected),
+            "disagreement_found": share(expected, "disagreement"),
+            "disagreement_shown": share(expected, "disagreement_shown"),
+            "unexpected_disagreements": sum(1 for o in answered if o["disagreement"]),
+            "other_answers": len(answered),
+            "unexpected_disagreement_rate": share(answered, "disagreement"),
             "latency_p50_ms": float(np.percentile(lat, 50)),
             "latency_p95_ms": float(np.percentile(lat, 95)),
         }
@@ -66,12 +83,16 @@ def load_questions(path: Path) -> list[EvalQuestion]:
     for i, item in enumerate(data["questions"]):
         if not isinstance(item, dict) or not isinstance(item.get("q"), str):
             raise ValueError(f"{path}: questions[{i}] needs a 'q' string")
+        if item.get("values") and not item.get("disagree"):
+            raise ValueError(f"{path}: questions[{i}] has 'values' but not 'disagree: true'")
         out.append(
             EvalQuestion(
                 item["q"],
                 tuple(str(a) for a in item.get("answers") or ()),
                 tuple(str(s) for s in item.get("sources") or ()),
                 bool(item.get("answerable", True)),
+                bool(item.get("disagree", False)),
+                tuple(str(v) for v in item.get("values") or ()),
             )
         )
     return out
@@ -117,7 +138,19 @@ def judge(question: EvalQuestion, answer: Answer, top_sentences: list[str], ms: 
         "hit3": any(contains_answer(s, question.answers) for s in top_sentences[:3]),
         "answer": answer.text,
         "ms": ms,
+        "disagree_expected": question.disagree,
+        "disagreement": answer.disagreement is not None,
+        "disagreement_shown": shows_disagreement(answer, question.values),
     }
+
+
+def shows_disagreement(answer: Answer, values: tuple[str, ...]) -> bool:
+    """Does the answer show a disagreement whose differing quotes contain every one of `values`?"""
+    if answer.disagreement is None:
+        return False
+    quotes = {c.n: c.quote for c in answer.citations}
+    shown = " ".join(quotes.get(n, "") for n in answer.disagreement.citations).lower()
+    return all(v.lower() in shown for v in values)
 
 
 def run_eval(engine, questions: list[EvalQuestion], progress=None) -> EvalResult:
@@ -165,5 +198,15 @@ def format_summary(summary: dict[str, float]) -> str:
     ):
         value = summary[key]
         lines.append(f"{key:28s} {'n/a' if value != value else f'{value:.3f}'}")
+    if summary["disagreements_expected"]:
+        lines.append(
+            f"{'disagreement found / shown':28s} {summary['disagreement_found']:.3f} / "
+            f"{summary['disagreement_shown']:.3f} of {summary['disagreements_expected']}"
+        )
+    rate = summary["unexpected_disagreement_rate"]
+    lines.append(
+        f"{'unexpected disagreements':28s} {summary['unexpected_disagreements']} of {summary['other_answers']} "
+        f"other answers ({'n/a' if rate != rate else f'{rate:.3f}'})"
+    )
     lines.append(f"{'latency p50 / p95':28s} {summary['latency_p50_ms']:.1f} ms / {summary['latency_p95_ms']:.1f} ms")
     return "\n".join(lines)

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.boilerplate import looks_like_caption, looks_like_headline
-from index.kinds import MONTHS, WHEN_OPENS, answer_kind, has_answer_kind, holds_new_name
+from index.dates import MONTHS
+from index.kinds import WHEN_OPENS, answer_kind, has_answer_kind, holds_new_name
 from index.models import Sentence
 from index.proximity import WordPositions, proximity_features, word_positions
 from index.text import STOPWORDS, tokenize, words

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 
-from index.text import words
+from index.chat import NUMBER_WORDS
+from index.dates import MONTH_PATTERN, month_number
+from index.text import STOPWORDS, tokenize, words
 
 ANSWER_KINDS = (
     "age", "money", "percent", "clock", "margin", "winner", "count", "outlet", "office", "date", "place", "person",
@@ -29,11 +31,7 @@ _NUMBER_WORD = (
 )
 # Bounded runs ({0,30}) keep a pathological "1,1,1,..." line from costing quadratic time (so in _OUTLET).
 _NUMBER = r"(?:\d[\d,.]{0,30}|" + _NUMBER_WORD + r")"
-MONTHS = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-)  # fmt: skip
-_MONTH = "(?:" + "|".join(MONTHS) + "|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+_MONTH = MONTH_PATTERN
 
 _PERSON_NOUNS = frozenset(
     """person people man woman men women candidate candidates businessman businesswoman executive actor actress
@@ -196,3 +194,171 @@ def holds_new_name(sentence: str, question_words: frozenset[str] | set[str]) -> 
         if low not in question_words and not _CALENDAR_WORD.fullmatch(low):
             return True
     return False
+
+
+# The values a sentence states, for comparing what different articles say (index/disagreement.py).
+# Kinds whose values can be compared: numbers, sums, shares, times and dates. Names cannot: two
+# sentences naming different people rarely contradict each other.
+VALUE_KINDS = ("age", "money", "percent", "clock", "margin", "count", "date")
+_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+# A number ("1,200", "48.1", "eleven", "twenty-one"), then a scale ("2 million", "$8m") if any.
+_AMOUNT = (
+    r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\b(?:(?:"
+    + _TENS
+    + r")[- ](?:"
+    + _UNITS
+    + r")|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")\b)(?:\s+(?P<scale>thousand|million|billion|trillion)|(?P<short>bn|mn|m|k))?\b"
+)
+_CURRENCY = {"$": "$", "£": "£", "€": "€", "¥": "¥", "dollar": "$", "euro": "€", "pound": "£", "yen": "¥", "cent": "$"}
+_VALUE_PATTERNS = {
+    "percent": re.compile(r"(?<![\w.,])" + _AMOUNT + r"(?:\s|-)?(?:%|percent\b|per cent\b|percentage points?\b)", re.I),
+    "money": re.compile(
+        r"(?P<cur>[$£€¥])\s?"
+        + _AMOUNT
+        + r"|(?<![\w.,$£€¥])"
+        + _AMOUNT.replace("?P<", "?P<w_")
+        + r"\s+(?P<unit>dollar|euro|pound|yen|cent)s?\b",
+        re.I,
+    ),
+    "margin": re.compile(
+        r"(?<![\w.,])" + _AMOUNT + r"(?:(?:\s|-)(?:percentage\s+)?(?P<points>points?)\b|(?:\s|-)?(?:%|percent\b)|"
+        r"\s+(?P<votes>votes)\b)",
+        re.I,
+    ),
+    "age": re.compile(
+        r"(?<![\w.,])" + _AMOUNT + r"-year-old\b|\baged?\s+(?P<a>\d{1,3})\b|\b(?P<y>\d{1,3})\s+years\s+old\b", re.I
+    ),
+    "clock": re.compile(
+        r"\b(?P<h>\d{1,2})(?::(?P<min>\d\d))?\s*(?P<ap>[ap])\.?m\b\.?|\b(?P<noon>noon|midnight)\b", re.I
+    ),
+    "count": re.compile(r"(?<![\w.,])" + _AMOUNT, re.I),
+    "date": re.compile(
+        r"\b(?P<m>" + _MONTH + r")\.?\s+(?P<d>\d{1,2})(?!\d)|\b(?P<d2>\d{1,2})\s+(?P<m2>" + _MONTH + r")\b|"
+        r"\b(?P<year>1[5-9]\d\d|20\d\d)\b(?!s)",
+        re.I,
+    ),
+}
+
+
+def stated_values(sentence: str, kind: str, question: str, loose: bool = False) -> dict[str, str]:
+    """The values of `kind` (one of VALUE_KINDS) the sentence states and the question does not mention.
+
+    Keys are normalised so that the same value written two ways is one key: "48.1 percent" and
+    "48.1%" are "48.1%", "$2 million" and "2 million dollars" are "$2000000", "eleven" and "11" are
+    "11", "June 20, 2017" is "06-20" and "2017". Values are the words as written (the first time).
+    A count is a number that is not part of a date, a time, an age, a share or a sum; "one" is no
+    count; and when the question says what it counts ("how many GOP candidates"), a number counts
+    only if one of those words follows it closely ("eleven Republican candidates", "an 18-candidate
+    field"), so that "two top vote-getters" is no answer to it. `loose` drops that last rule: an
+    article that writes "an 18-way primary" mentions 18 even if it counts no candidates with it.
+    """
+    if kind not in VALUE_KINDS:
+        raise ValueError(f"cannot compare values of kind {kind!r}; expected one of {VALUE_KINDS}")
+    question_words = set(words(question))
+    text = sentence
+    counted = _counted(question) if kind == "count" and not loose else frozenset()
+    asked = frozenset(tokenize(question)) if counted else frozenset()
+    if kind == "count":  # numbers of other kinds are blanked out, keeping offsets
+        for other in (_VALUE_PATTERNS["percent"], _VALUE_PATTERNS["money"], _VALUE_PATTERNS["age"], _DATE_LIKE):
+            text = other.sub(_blank, text)
+    found: dict[str, str] = {}
+    for match in _VALUE_PATTERNS[kind].finditer(text):
+        written = sentence[match.start() : match.end()].strip()
+        if set(words(written)) <= question_words:
+            continue
+        if counted and not _counts(tokenize(text[match.end() : match.end() + _COUNTED_REACH]), counted, asked):
+            continue
+        for key in _value_keys(kind, match):
+            found.setdefault(key, written)
+    return found
+
+
+# What a "how many" question counts: at most this many words after it, before its first stop word.
+_HOW_MANY = re.compile(r"\b(?:how many|what number of)\b", re.I)
+_COUNTED_WORDS = 3
+# A number counts them when one is among the next two words ("eleven Republican candidates"), not
+# three: "an 18-way primary and a GOP field" counts no GOP candidates.
+_COUNTED_AFTER = 2
+_COUNTED_REACH = 40  # characters, enough for two words
+
+
+def _counted(question: str) -> frozenset[str]:
+    """The stems of what a "how many" question counts: "how many GOP candidates ran" -> {gop, candid}."""
+    found = _HOW_MANY.search(question)
+    if found is None:
+        return frozenset()
+    counted: list[str] = []
+    for word in words(question[found.end() :]):
+        if word in STOPWORDS:
+            if counted:
+                break
+            continue  # "how many of the early ballots"
+        counted.append(word)
+        if len(counted) == _COUNTED_WORDS:
+            break
+    return frozenset(tokenize(" ".join(counted)))
+
+
+def _counts(after: list[str], counted: frozenset[str], asked: frozenset[str]) -> bool:
+    """Do the word stems `after` a number say it counts what the question counts? One of `counted` must be
+    among the next two, and a word before it must be the question's too: "eleven Republican candidates"
+    counts no "how many candidates" (the Republican ones only), but does count "how many GOP candidates"
+    (read as "Republican", index/chat.py). `asked` are the question's stems."""
+    for k, stem in enumerate(after[:_COUNTED_AFTER]):
+        if stem in counted:
+            return set(after[:k]) <= asked
+    return False
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+def _value_keys(kind: str, match: re.Match[str]) -> list[str]:
+    groups = match.groupdict()
+    if kind == "date":
+        if groups["year"]:
+            return [groups["year"]]
+        month, day = (groups["m"], groups["d"]) if groups["m"] else (groups["m2"], groups["d2"])
+        number = month_number(month)
+        return [f"{number:02d}-{int(day):02d}"] if number and 1 <= int(day) <= 31 else []
+    if kind == "clock":
+        if groups["noon"]:
+            return ["12:00" if groups["noon"].lower() == "noon" else "00:00"]
+        hour = int(groups["h"]) % 12 + (12 if groups["ap"].lower() == "p" else 0)
+        return [f"{hour:02d}:{groups['min'] or '00'}"]
+    if kind == "age" and not groups["n"]:
+        return [str(int(groups["a"] or groups["y"]))]
+    if kind == "money" and groups["n"] is None:
+        value = _amount(groups["w_n"], groups["w_scale"] or groups["w_short"])
+        unit = groups["unit"].lower()
+        return [_CURRENCY[unit] + _number_key(value / 100 if unit == "cent" else value)]
+    value = _amount(groups["n"], groups["scale"] or groups["short"])
+    if kind == "count" and (groups["n"].lower() == "one" or value is None):
+        return []
+    key = _number_key(value)
+    if kind == "percent":
+        return [key + "%"]
+    if kind == "money":
+        return [_CURRENCY[groups["cur"]] + key]
+    if kind == "margin":
+        return [key + (" votes" if groups["votes"] else " points")]
+    return [key]
+
+
+def _amount(number: str, scale: str | None) -> float:
+    """The value of a number as matched by _AMOUNT: digits or words, times its scale."""
+    low = number.lower()
+    if low[0].isdigit():
+        value = float(low.replace(",", ""))
+    else:
+        value = float(sum(NUMBER_WORDS[part] for part in re.split(r"[- ]", low)))
+    return value * _SCALES.get((scale or "").lower(), 1.0)
+
+
+def _number_key(value: float) -> str:
+    return f"{value:.12g}"

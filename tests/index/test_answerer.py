@@ -13,6 +13,7 @@ DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.yaml"
 SEED_QUESTIONS = Path(__file__).resolve().parents[2] / "eval" / "seeds.yaml"
 HELD_OUT_QUESTIONS = Path(__file__).resolve().parents[2] / "eval" / "holdout.yaml"
 CHAT_QUESTIONS = Path(__file__).resolve().parents[2] / "eval" / "chat.yaml"
+DISAGREEMENTS = Path(__file__).resolve().parents[2] / "eval" / "disagreements.yaml"
 
 
 def test_answers_are_verbatim_and_cited(real_engine: Engine):
@@ -32,7 +33,38 @@ def test_json_contract(real_engine: Engine):
     data = real_engine.ask("Who is the Democratic candidate?").to_json()
     assert set(data) == {"question", "answer", "abstained", "confidence", "citations"}
     assert 0.0 <= data["confidence"] <= 1.0 and data["answer"] == data["citations"][0]["quote"]
-    assert set(data["citations"][0]) == {"n", "source", "title", "start", "end", "quote"}
+    assert set(data["citations"][0]) == {"n", "source", "title", "start", "end", "quote", "date"}
+
+
+def test_when_articles_disagree_both_values_are_quoted_and_cited(real_engine: Engine):
+    """Early returns (51 percent with 97 of 210 precincts reporting) and the final 48.1 percent."""
+    answer = real_engine.ask("what percent of the vote did ossoff get")
+    assert answer.disagreement is not None and answer.disagreement.kind == "percent"
+    shown = answer.differing
+    assert len(shown) == 2 and len({c.source for c in shown}) == 2
+    assert any("48.1 percent" in c.quote for c in shown) and any("51 percent" in c.quote for c in shown)
+    assert answer.text == answer.citations[0].quote and 1 in answer.disagreement.citations
+    for c in shown:
+        assert read_article_text(SEEDS / c.source)[c.start : c.end] == c.quote
+    data = answer.to_json()
+    assert data["answer"] == data["citations"][0]["quote"]
+    values = [v for quote in data["disagreement"]["quotes"] for v in quote["values"]]
+    assert "48.1 percent" in values and "51 percent" in values
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when is the runoff",
+        "how many candidates ran",
+        "how much did ossoff raise",
+        "Which polling average showed a tight runoff race?",
+    ],
+)
+def test_articles_that_agree_or_answer_other_questions_show_no_disagreement(real_engine: Engine, question: str):
+    answer = real_engine.ask(question)
+    assert answer.disagreement is None and answer.differing == ()
+    assert "disagreement" not in answer.to_json()
 
 
 @pytest.mark.parametrize("question", ["What is the best pizza place in Atlanta?", "What is Jon Ossoff's middle name?"])
@@ -91,6 +123,14 @@ def test_question_set_quality_floor(real_engine: Engine, questions: Path, floors
     summary = run_eval(real_engine, load_questions(questions)).summary()
     below = {name: summary[name] for name, floor in floors.items() if summary[name] < floor}
     assert not below, f"below the floor on {questions.name}: {below}"
+    assert summary["unexpected_disagreement_rate"] <= 1 / 20, "more than 1 answer in 20 shows a false disagreement"
+
+
+def test_the_disagreement_set_floor(real_engine: Engine):
+    """`racebot eval eval/disagreements.yaml` measures 0.42 found and shown (8 of 19)."""
+    summary = run_eval(real_engine, load_questions(DISAGREEMENTS)).summary()
+    assert summary["disagreements_expected"] >= 15
+    assert summary["disagreement_found"] >= 0.35 and summary["disagreement_shown"] >= 0.35
 
 
 def test_the_reader_reads_the_rankers_best_candidates(real_engine: Engine):

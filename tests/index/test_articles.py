@@ -146,3 +146,54 @@ def test_crlf_files_are_read_with_universal_newlines(tmp_path: Path):
     article = load_corpus(tmp_path).articles[0]
     assert article.text == Path(tmp_path / "x.txt").read_text(encoding="utf-8")
     assert article.title == "Headline"
+
+
+BODY = "Ossoff led the field. Handel came second.\n\nThe runoff is June 20."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"date: 2017-06-20\nThe runoff\n\n{BODY}",
+        f"Published: June 20, 2017\n\nThe runoff\n\n{BODY}",
+        f"published: Tue, 20 Jun 2017 14:03:00 +0000\ndate: 2017-06-21\nThe runoff\n\n{BODY}",  # the first counts
+        f"The runoff\nDate: Tuesday, June 20, 2017\n\n{BODY}",  # right under the title
+        f"date 2017-06-20\nThe runoff\n\n{BODY}",
+    ],
+)
+def test_a_date_header_gives_the_date_and_is_neither_title_nor_passage(text: str):
+    article = parse_article("a.txt", text)
+    assert article.date == "2017-06-20" and article.title == "The runoff"
+    passages = split_article(article)
+    assert [p.text for p in passages] == ["Ossoff led the field. Handel came second.", "The runoff is June 20."]
+    for p in passages:
+        assert article.text[p.start : p.end] == p.text  # the text is never changed: offsets stay exact
+    assert article.text == text
+
+
+def test_a_header_date_that_cannot_be_read_is_warned_about_and_left_out(caplog):
+    with caplog.at_level(logging.WARNING):
+        article = parse_article("b.txt", f"date: 06/20/2017\nThe runoff\n\n{BODY}")
+    assert article.date is None and article.title == "The runoff"
+    assert "article b.txt: cannot read the date '06/20/2017'" in caplog.text and "YYYY-MM-DD" in caplog.text
+    assert [p.text for p in split_article(article)][0] == "Ossoff led the field. Handel came second."
+
+
+def test_date_lines_count_only_at_the_top():
+    """An untitled article's header is skipped; a "Date:" in the body is text, and a line under a
+    first line that is no title is the body's too."""
+    untitled = parse_article("c.txt", f"date: 2017-06-20\n\n{BODY}")
+    assert untitled.date == "2017-06-20" and untitled.title == "Ossoff led the field"
+    assert split_article(untitled)[0].text == "Ossoff led the field. Handel came second."
+    late = parse_article("d.txt", f"The runoff\n\n{BODY}\n\nDate: June 21, 2017")
+    assert late.date is None and split_article(late)[-1].text == "Date: June 21, 2017"
+    sentence_first = parse_article("e.txt", "Ossoff led the field.\ndate: 2017-06-20\n\nMore.")
+    assert sentence_first.date is None
+
+
+def test_the_seed_articles_dates_reach_the_citations(real_engine):
+    answer = real_engine.ask("Which polling average showed a tight runoff race?")
+    assert answer.citations[0].source.startswith("003") and answer.citations[0].date == "2017-06-20"
+    assert answer.to_json()["citations"][0]["date"] == "2017-06-20"
+    undated = [c for c in answer.citations if not c.source.startswith("003")]
+    assert all(c.date is None for c in undated)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.kinds import answer_kind, has_answer_kind
+from index.kinds import answer_kind, has_answer_kind, stated_values
 from index.text import words
 
 
@@ -97,3 +97,61 @@ def test_a_number_or_name_the_question_already_gives_is_not_an_answer():
 def test_an_unknown_kind_is_a_programming_error():
     with pytest.raises(ValueError, match="unknown answer kind"):
         has_answer_kind("text", "colour", frozenset())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "question", "values"),
+    [
+        ("Ossoff received 48.1 percent, Handel 19.8%.", "percent", "what percent did ossoff get",
+         {"48.1%": "48.1 percent", "19.8%": "19.8%"}),
+        ("He kept Ossoff just under 50%, and 51 per cent early on.", "percent", "ossoff vote percent",
+         {"50%": "50%", "51%": "51 per cent"}),
+        ("raise over $8 million, then 8 million dollars, $8m and $2,000,000", "money", "how much did he raise",
+         {"$8000000": "$8 million", "$2000000": "$2,000,000"}),
+        ("a gift of 50 cents and €3bn", "money", "how much did it cost", {"$0.5": "50 cents", "€3000000000": "€3bn"}),
+        ("eleven Republican candidates, 11 candidates, twenty-one others", "count", "how many Republican candidates",
+         {"11": "eleven"}),
+        ("twenty-one others and 1,200 others", "count", "how many others", {"21": "twenty-one", "1200": "1,200"}),
+        ("by more than 20 points in 2016, on June 20, with 48 percent", "count", "how much did price win by",
+         {"20": "20"}),
+        ("less than two points, then 2 percentage points, and 1,000 votes", "margin", "by what margin did he win",
+         {"2 points": "two points", "1000 votes": "1,000 votes"}),
+        ("the 30-year-old Ossoff, aged 31", "age", "how old is ossoff", {"30": "30-year-old", "31": "aged 31"}),
+        ("polls close at 7 p.m. ET, not noon", "clock", "what time do polls close",
+         {"19:00": "7 p.m.", "12:00": "noon"}),
+        ("since 1979; the runoff is June 20, 2017, after 20 June and the late 1970s", "date", "when was it",
+         {"1979": "1979", "06-20": "June 20", "2017": "2017"}),
+    ],
+)  # fmt: skip
+def test_stated_values_are_normalised_so_the_same_value_written_two_ways_is_one(sentence, kind, question, values):
+    assert stated_values(sentence, kind, question) == values
+
+
+def test_values_the_question_mentions_are_not_stated_values():
+    assert stated_values("Handel at 49 percent and Ossoff at 48 percent", "percent", "did handel get 49 percent") == {
+        "48%": "48 percent"
+    }
+    assert stated_values("the April 18 election, the June 20 runoff", "date", "what happened after april 18") == {
+        "06-20": "June 20"
+    }
+
+
+def test_a_count_counts_what_the_question_counts():
+    """ "How many GOP candidates": a number counts when a word of those follows it closely."""
+    sentence = "an 18-way primary and a GOP field split among 11 candidates, two top vote-getters"
+    assert stated_values(sentence, "count", "how many gop candidates ran") == {"11": "11"}
+    assert stated_values(sentence, "count", "how many gop candidates ran", loose=True) == {
+        "18": "18",
+        "11": "11",
+        "2": "two",
+    }
+    assert stated_values("an 18-candidate field, 140,308 early ballots", "count", "how many candidates") == {"18": "18"}
+    # A word between the number and what is counted narrows it, unless the question says it too.
+    republicans = "eleven Republican candidates and 18 candidates"
+    assert stated_values(republicans, "count", "how many candidates ran") == {"18": "18"}
+    assert stated_values(republicans, "count", "how many Republican candidates") == {"11": "eleven", "18": "18"}
+
+
+def test_stated_values_of_a_kind_that_has_none_is_an_error():
+    with pytest.raises(ValueError, match="cannot compare values of kind 'person'"):
+        stated_values("Karen Handel", "person", "who is the candidate")

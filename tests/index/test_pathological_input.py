@@ -28,6 +28,12 @@ CASES = {
         "    for kind in ANSWER_KINDS:\n"
         "        has_answer_kind(text, kind, frozenset())\n"
     ),
+    "the values a long run of numbers states, of every kind (index/disagreement.py)": (
+        "from index.kinds import VALUE_KINDS, stated_values\n"
+        "for text in ('U.S.' * 50_000, '1,' * 50_000, '1 ' * 50_000, '$' * 50_000 + '1', '9' * 50_000 + ' dollars'):\n"
+        "    for kind in VALUE_KINDS:\n"
+        "        stated_values(text, kind, 'how many candidates ran')\n"
+    ),
     "a megabyte-long article split into sentences": (
         "from index.splitter import sentence_spans\n"
         "text = 'Ossoff said the race is close. ' * 33_000\n"
