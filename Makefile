@@ -28,6 +28,9 @@ eval: $(STAMP)  ## accuracy on the development questions
 	$(BIN)/racebot eval eval/seeds.yaml
 	$(BIN)/racebot eval eval/holdout.yaml
 	$(BIN)/racebot eval eval/chat.yaml
+	$(BIN)/racebot eval eval/conversations.yaml
+	$(BIN)/racebot eval eval/conversations-holdout.yaml
+	$(BIN)/racebot eval eval/disagreements.yaml
 
 # Retrain the reader (index/reader_model/, about an hour on 2 cores), then refit the scorer on it.
 # Retrain rarely: every shipped retrain stays in the repository's history.

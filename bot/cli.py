@@ -1,4 +1,4 @@
-"""`racebot` command line: index, status, ask, chat, eval, bench, discord, slack.
+"""`racebot` command line: index, status, ask, chat, feedback, eval, bench, discord, slack.
 
 Every `RacebotError` (index/errors.py) is caught here, at the edge, and printed as
 one line, ``racebot: <what happened>; <what to do>``, with its exit code: 2 for the
@@ -111,16 +111,29 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
 def cmd_chat(args: argparse.Namespace, config: Config) -> int:
     from bot.console import run_console
     from bot.core import CommandCore
+    from bot.feedback import open_store
 
+    feedback = open_store(config.feedback)  # a damaged or unwritable file is reported before the slow load
     print("loading the model and the index…", file=sys.stderr, flush=True)
     engine = _engine(config, progress=sys.stderr.isatty())
-    return run_console(CommandCore(engine, config.bot))
+    return run_console(CommandCore(engine, config.bot, feedback=feedback))
+
+
+def cmd_feedback_export(args: argparse.Namespace, config: Config) -> int:
+    from bot.feedback import FeedbackStore, format_export
+
+    store = FeedbackStore(config.feedback.path)  # read even when feedback.enabled is false: ratings may exist
+    print(format_export(store.export(bad_only=args.bad), bad_only=args.bad), end="")
+    return 0
 
 
 def cmd_eval(args: argparse.Namespace, config: Config) -> int:
+    from index.conversations import is_conversation_file
     from index.evaluate import format_summary, load_questions, run_eval, sample
 
     try:
+        if is_conversation_file(args.file):
+            return _eval_conversations(args, config)
         questions = sample(load_questions(args.file), args.limit, args.seed)
     except (OSError, ValueError, yaml.YAMLError) as e:
         raise UsageError(
@@ -133,6 +146,21 @@ def cmd_eval(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _eval_conversations(args: argparse.Namespace, config: Config) -> int:
+    """`racebot eval` on a file of conversations (eval/conversations.yaml): follow-ups with and without context."""
+    from index.conversations import format_conversation_summary, load_conversations, run_conversations
+
+    conversations = load_conversations(args.file)
+    if args.limit is not None:
+        conversations = conversations[: args.limit]
+    summary = run_conversations(_engine(config, progress=sys.stderr.isatty()), conversations)
+    if args.json:
+        print(json.dumps({k: v for k, v in summary.items() if k != "rows"}))
+    else:
+        print(format_conversation_summary(summary, details=args.details))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace, config: Config) -> int:
     from index.bench import run_bench
 
@@ -140,13 +168,13 @@ def cmd_bench(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_discord(args: argparse.Namespace, config: Config) -> int:
-    from bot.discord_front import run_discord
+    from bot.discord.front import run_discord
 
     return run_discord(config, sync_commands=args.sync_commands)
 
 
 def cmd_slack(args: argparse.Namespace, config: Config) -> int:
-    from bot.slack_front import run_slack
+    from bot.slack.front import run_slack
 
     return run_slack(config, port=args.port)
 
@@ -174,8 +202,20 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--jsonl", action="store_true", help="read questions from stdin, one per line; write JSON lines")
     add("chat", cmd_chat, "Chat on the console with the same commands as the Discord and Slack bots.")
+    feedback_help = "Work with the good/bad ratings people gave answers in chat (kept in feedback.path)."
+    feedback = sub.add_parser("feedback", help=feedback_help, description=feedback_help)
+    actions = feedback.add_subparsers(dest="action", metavar="ACTION", required=True, help="what to do")
+    export_help = "Print the rated questions as YAML in the schema of eval/dev.yaml, to review before use."
+    export = actions.add_parser("export", help=export_help, description=export_help)
+    export.add_argument("--bad", action="store_true", help="only the questions rated bad at least once")
+    export.add_argument("--config", type=Path, default=None, help="config file (default: ./config.yaml)")
+    export.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    export.set_defaults(func=cmd_feedback_export, corpus=None, index=None)
     ev = add("eval", cmd_eval, "Measure answer and citation accuracy on a question file.")
-    ev.add_argument("file", type=Path, help="questions in the schema of eval/dev.yaml")
+    ev.add_argument(
+        "file", type=Path, help="questions in the schema of eval/dev.yaml, or conversations (eval/conversations.yaml)"
+    )
+    ev.add_argument("--details", action="store_true", help="conversations: list every turn and how it was read")
     ev.add_argument("--limit", type=int, default=None, help="a random sample of at most N questions")
     ev.add_argument("--seed", type=int, default=0, help="seed of the sample")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")

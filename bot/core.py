@@ -16,22 +16,25 @@ import unicodedata
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
+from bot.feedback import FeedbackStore, RateOutcome, Verdict
 from bot.render import render_answer_text, render_source_text
 from index.config import BotSettings
 from index.errors import RacebotError
+from index.followup import Turn
 from index.models import Answer, Citation, ReindexReport
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 class AnswerEngine(Protocol):
     """What the core needs from the answering library (see `index.engine.Engine`)."""
 
-    def ask(self, question: str) -> Answer: ...
+    def ask(self, question: str, previous: Turn | None = None) -> Answer: ...
 
     def reindex(self) -> ReindexReport: ...
 
@@ -41,11 +44,15 @@ class Requester:
     """Facts about who sent a command and where, supplied by the front end.
 
     `conversation_id` scopes `!source` memory: a Discord channel, a Slack
-    channel or thread, or "console". `role_ids` and `is_platform_admin` come
+    channel or thread, or "console". Follow-up questions lean on the last
+    answer in the same `thread` (a Slack or Discord thread: every participant
+    shares it) or, elsewhere, on the same user's last answer in that
+    conversation. `role_ids` and `is_platform_admin` come
     from the platform (Discord roles and the Administrator permission, Slack
     workspace admin) and are only trusted as far as the config allows.
     `rate_limited` is False only for the console, whose one user may pipe in
-    a whole file of questions.
+    a whole file of questions. `platform` ("console", "discord", "slack") is
+    recorded with answers and ratings, and scopes the hash of the user id.
     """
 
     user_id: str
@@ -53,6 +60,13 @@ class Requester:
     role_ids: frozenset[str] = frozenset()
     is_platform_admin: bool = False
     rate_limited: bool = True
+    platform: str = "console"
+    thread: bool = False
+
+
+def _context_key(who: Requester) -> str:
+    """Whose previous answer a follow-up leans on: the thread's, or this user's here."""
+    return who.conversation_id if who.thread else f"{who.conversation_id}/{who.user_id}"
 
 
 class ReplyKind(Enum):
@@ -76,18 +90,23 @@ class SourceView:
 
 @dataclass(frozen=True)
 class Reply:
-    """What a command produced. `text` is a plain-text rendering any front end may send."""
+    """What a command produced. `text` is a plain-text rendering any front end may send.
+
+    `feedback_id` is set on an answer that can be rated: the front end puts it in its
+    👍/👎 buttons' ids (`bot.feedback.button_id`) and passes it back to `CommandCore.rate`.
+    """
 
     kind: ReplyKind
     text: str
     answer: Answer | None = None
     source: SourceView | None = None
     incident: str | None = None
+    feedback_id: str | None = None
 
 
 Notify = Callable[[Reply], None]
 
-COMMANDS = ("ask", "source", "reindex", "help")
+COMMANDS = ("ask", "source", "reindex", "good", "bad", "help")
 
 
 def clean_question(raw: str) -> str:
@@ -113,7 +132,7 @@ def _command_and_argument(body: str) -> tuple[str, str]:
 
 
 class CommandCore:
-    """Parses and runs `ask`, `source`, `reindex`, `help` for any front end.
+    """Parses and runs `ask`, `source`, `reindex`, `good`, `bad`, `help` for any front end.
 
     Thread-safe: front ends call it from worker threads. `clock` is injectable
     so tests can drive the cooldown.
@@ -124,12 +143,18 @@ class CommandCore:
         engine: AnswerEngine,
         settings: BotSettings,
         clock: Callable[[], float] = time.monotonic,
+        feedback: FeedbackStore | None = None,
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.clock = clock
+        self.feedback = feedback  # None: rating is turned off
+        # conversation -> id of its last answer for `!good`/`!bad`; None when recording it failed
+        self._rateable: OrderedDict[str, str | None] = OrderedDict()
         self._lock = threading.Lock()
         self._last_answers: OrderedDict[str, Answer] = OrderedDict()
+        # context key (see `_context_key`) -> the last turn there and when it was answered, for follow-ups
+        self._turns: OrderedDict[str, tuple[Turn, float]] = OrderedDict()
         self._last_asked: dict[str, float] = {}
         self._reindex_thread: threading.Thread | None = None
 
@@ -156,6 +181,8 @@ class CommandCore:
             return self.source(arg, who)
         if name == "reindex":
             return self.reindex(who, notify)
+        if name in ("good", "bad"):
+            return self.rate_last(Verdict(name), who)
         if name == "help":
             return self.help()
         shown = clean_question(name)[:30]
@@ -185,16 +212,14 @@ class CommandCore:
         if wait > 0:
             return Reply(ReplyKind.REFUSED, f"Easy there — you can ask again in {wait:.0f} s.")
         try:
-            answer = self.engine.ask(question)
+            answer = self.engine.ask(question, self._previous_turn(who))
         except Exception:
             return self._apology("answering a question")
         with self._lock:
-            self._last_answers[who.conversation_id] = answer
-            self._last_answers.move_to_end(who.conversation_id)
-            while len(self._last_answers) > self.settings.remembered_conversations:
-                self._last_answers.popitem(last=False)
+            self._remember(self._last_answers, who.conversation_id, answer)
+            self._remember(self._turns, _context_key(who), (Turn.after(answer), self.clock()))
         kind = ReplyKind.ABSTAIN if answer.abstained else ReplyKind.ANSWER
-        return Reply(kind, render_answer_text(answer, self.prefix), answer=answer)
+        return self._offer_rating(Reply(kind, render_answer_text(answer, self.prefix), answer=answer), who)
 
     def source(self, arg: str, who: Requester) -> Reply:
         """Show the passage behind citation N (default 1) of the last answer here."""
@@ -245,12 +270,94 @@ class CommandCore:
                 f"`{p}ask QUESTION` — answer with a verbatim quote and numbered citations",
                 f"`{p}source [N]` — show the passage behind citation N (default 1) of the last answer here",
                 f"`{p}reindex` — rebuild the index from the articles (admins only)",
+                *(
+                    [f"`{p}good` / `{p}bad` — rate the last answer here 👍 or 👎 (you can change your mind)"]
+                    if self.feedback is not None
+                    else []
+                ),
                 f"`{p}help` — this message",
             ]
         )
         return Reply(ReplyKind.HELP, text)
 
+    # -- feedback --------------------------------------------------------------
+    def rate_last(self, verdict: Verdict, who: Requester) -> Reply:
+        """`!good` / `!bad`: rate the last answer in this conversation, as this user."""
+        if self.feedback is None:
+            return Reply(ReplyKind.USAGE, "Rating answers is turned off here.")
+        with self._lock:
+            known = who.conversation_id in self._rateable
+            answer_id = self._rateable.get(who.conversation_id)
+        if not known:
+            p = self.prefix
+            return Reply(
+                ReplyKind.USAGE,
+                f"There is no answer here to rate yet. Ask one with `{p}ask QUESTION`, then `{p}good` or `{p}bad`.",
+            )
+        if answer_id is None:
+            return Reply(ReplyKind.ERROR, "Sorry, I could not keep the last answer here, so it can't be rated.")
+        return self.rate(answer_id, verdict, who)
+
+    def rate(self, answer_id: str, verdict: Verdict | str, who: Requester) -> Reply:
+        """Store `who`'s verdict on an answer (a 👍/👎 button's click); a second rating replaces the first.
+
+        `answer_id` is the `feedback_id` of the answer's `Reply`. The reply is short, meant for the
+        rater alone (a Discord ephemeral message, a Slack ephemeral post). A store that fails gets
+        an apology with an incident id, not an exception; a verdict other than good/bad is a ValueError.
+        """
+        if self.feedback is None:
+            return Reply(ReplyKind.USAGE, "Rating answers is turned off here.")
+        verdict = Verdict(verdict)
+        try:
+            outcome = self.feedback.rate(answer_id, who.user_id, who.platform, verdict)
+        except Exception:
+            return self._apology("recording a rating")
+        if outcome is RateOutcome.UNKNOWN_ANSWER:
+            return Reply(ReplyKind.USAGE, "I no longer have that answer, so it can't be rated.")
+        text = {
+            RateOutcome.NEW: f"Thanks — noted {verdict.emoji}",
+            RateOutcome.CHANGED: f"Thanks — changed your rating to {verdict.emoji}",
+            RateOutcome.UNCHANGED: f"You already rated this answer {verdict.emoji}",
+        }[outcome]
+        return Reply(ReplyKind.NOTICE, text)
+
+    def _offer_rating(self, reply: Reply, who: Requester) -> Reply:
+        """Record an answer as shown, so it can be rated; the reply then carries its `feedback_id`.
+
+        A failing store costs the buttons, never the answer: the failure is logged and the
+        answer goes out without an id.
+        """
+        if self.feedback is None or reply.answer is None:
+            return reply
+        answer_id: str | None
+        try:
+            answer_id = self.feedback.record_answer(reply.answer, who.platform, who.conversation_id)
+        except Exception:
+            logger.exception("could not record an answer for feedback; it is sent without rating buttons")
+            answer_id = None  # so `!bad` cannot rate the answer before it by mistake
+        with self._lock:
+            self._rateable[who.conversation_id] = answer_id
+            self._rateable.move_to_end(who.conversation_id)
+            while len(self._rateable) > self.settings.remembered_conversations:
+                self._rateable.popitem(last=False)
+        return reply if answer_id is None else replace(reply, feedback_id=answer_id)
+
     # -- helpers -------------------------------------------------------------
+    def _previous_turn(self, who: Requester) -> Turn | None:
+        """The turn a follow-up from `who` may lean on; None once `bot.context_minutes` have passed."""
+        with self._lock:
+            kept = self._turns.get(_context_key(who))
+        if kept is None or self.clock() - kept[1] >= self.settings.context_minutes * 60:
+            return None
+        return kept[0]
+
+    def _remember(self, memory: OrderedDict[str, _T], key: str, value: _T) -> None:
+        """Keep `value` under `key`, forgetting the least recently used beyond `remembered_conversations`."""
+        memory[key] = value
+        memory.move_to_end(key)
+        while len(memory) > self.settings.remembered_conversations:
+            memory.popitem(last=False)
+
     def is_admin(self, who: Requester) -> bool:
         admins = self.settings.admins
         if who.user_id in admins.user_ids:

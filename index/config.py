@@ -56,7 +56,16 @@ class BotSettings:
     cooldown_seconds: float = 3.0
     max_question_chars: int = 1000
     remembered_conversations: int = 1000
+    context_minutes: float = 10.0  # a follow-up leans on an answer at most this old; 0: every question stands alone
     admins: AdminSettings = field(default_factory=AdminSettings)
+
+
+@dataclass(frozen=True)
+class FeedbackSettings:
+    """Users' 👍/👎 on answers (bot/feedback.py): on or off, and the SQLite file that keeps them."""
+
+    enabled: bool = True
+    path: Path = Path(".racebot/feedback.sqlite3")  # relative to the config file's folder when read from one
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,7 @@ class Config:
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     bot: BotSettings = field(default_factory=BotSettings)
+    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
 
     @property
     def index_path(self) -> Path:
@@ -147,7 +157,7 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError([f"the file must hold a mapping, got {type(data).__name__}"], path)
-    known_top = {"corpus", "index", "model", "retrieval", "answer", "bot"}
+    known_top = {"corpus", "index", "model", "retrieval", "answer", "bot", "feedback"}
     for unknown in sorted(set(data) - known_top):
         r.problems.append(f"{unknown} is not a known setting")
 
@@ -157,7 +167,9 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
     retrieval = r.section(data, "retrieval", {"top_k", "rrf_k", "max_passage_chars"})
     answer = r.section(data, "answer", {"min_confidence", "max_sentences", "max_citations", "read_candidates"})
     bot = r.section(
-        data, "bot", {"prefix", "cooldown_seconds", "max_question_chars", "remembered_conversations", "admins"}
+        data,
+        "bot",
+        {"prefix", "cooldown_seconds", "max_question_chars", "remembered_conversations", "context_minutes", "admins"},
     )
     admins = bot.get("admins") or {}
     if not isinstance(admins, dict):
@@ -165,6 +177,7 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
         admins = {}
     for unknown in sorted(set(admins) - {"user_ids", "role_ids", "platform_admins"}):
         r.problems.append(f"bot.admins.{unknown} is not a known setting")
+    feedback = r.section(data, "feedback", {"enabled", "path"})
 
     def rel(value: str | None) -> Path | None:
         if value is None:
@@ -175,6 +188,16 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
     corpus_dir = rel(r.get(corpus, "corpus.dir", str, "seeds", lambda v: v.strip() != "", "must not be empty"))
     index_dir = rel(r.get(index, "index.dir", str, None, lambda v: v.strip() != "", "must not be empty"))
     index_root = rel(r.get(index, "index.root", str, ".racebot/index", lambda v: v.strip() != "", "must not be empty"))
+    feedback_path = rel(
+        r.get(
+            feedback,
+            "feedback.path",
+            str,
+            str(FeedbackSettings.path),
+            lambda v: v.strip() != "" and not v.endswith(("/", "\\")),
+            "must be a file name, not empty or a folder",
+        )
+    )
     on_stale = r.get(
         index,
         "index.on_stale",
@@ -242,11 +265,16 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
             remembered_conversations=r.get(
                 bot, "bot.remembered_conversations", int, BotSettings.remembered_conversations, _positive, "must be > 0"
             ),
+            context_minutes=r.between(bot, "bot.context_minutes", float, BotSettings.context_minutes, 0, 24 * 60),
             admins=AdminSettings(
                 user_ids=r.ids(admins, "bot.admins.user_ids"),
                 role_ids=r.ids(admins, "bot.admins.role_ids"),
                 platform_admins=r.get(admins, "bot.admins.platform_admins", bool, AdminSettings.platform_admins),
             ),
+        ),
+        feedback=FeedbackSettings(
+            enabled=r.get(feedback, "feedback.enabled", bool, FeedbackSettings.enabled),
+            path=feedback_path or base_dir / FeedbackSettings.path,
         ),
     )
     if r.problems:

@@ -25,6 +25,7 @@ from index.chat import normalise_chat
 from index.config import Config
 from index.embedder import Embedder, make_embedder
 from index.errors import IndexMissing, IndexStale
+from index.followup import Turn, names_someone_else, read_follow_up
 from index.models import Answer, ReindexReport
 from index.reader import Reader
 from index.retriever import Query, make_query
@@ -69,19 +70,29 @@ class Engine:
         """Load the model and the index (building it if missing or stale). Idempotent."""
         self._ready(progress)
 
-    def ask(self, question: str) -> Answer:
-        """Answer one question (already cleaned by the caller)."""
-        return self.ask_explained(question)[0]
+    def ask(self, question: str, previous: Turn | None = None) -> Answer:
+        """Answer one question (already cleaned by the caller).
 
-    def ask_explained(self, question: str) -> tuple[Answer, Scored]:
+        `previous` is the conversation's last turn (`Turn.after(answer)`), or None: a follow-up
+        ("how old is she", "what about the dnc") is then read against it, and the
+        answer's `reading` says how (index/followup.py). Keep turns per conversation
+        and let them expire; never pass one conversation's turn to another.
+        """
+        return self.ask_explained(question, previous)[0]
+
+    def ask_explained(self, question: str, previous: Turn | None = None) -> tuple[Answer, Scored]:
         """The answer and the scored candidates behind it (for evaluation and debugging)."""
         answerer = self._ready()
         started = time.perf_counter()
-        query = self.queries([question])[0]
+        reading = read_follow_up(question, previous, answerer.names)
+        query = self.queries([reading.question if reading else question])[0]
         embedded = time.perf_counter()
         scored = answerer.score(query)
         composed = time.perf_counter()
-        answer = dataclasses.replace(answerer.answer_scored(scored), question=question)
+        answer = answerer.answer_scored(scored)
+        if answer.text is not None and names_someone_else(question, answer.text, answerer.names):
+            answer = answerer.abstention(scored)  # "how old is she" answered with a sentence about a "he"
+        answer = dataclasses.replace(answer, question=question, reading=reading)
         seconds = {"embed": embedded - started, **scored.seconds, "compose": time.perf_counter() - composed}
         return answer, dataclasses.replace(scored, seconds=seconds)
 

@@ -9,6 +9,7 @@
     ├── PlatformError       Discord or Slack cannot be reached or ended the session    exit 1
     ├── ModelLoadError      the embedding model or a shipped trained model won't load  exit 1
     ├── CorpusError         the article folder is missing or holds no usable article   exit 2
+    ├── FeedbackError       the feedback database cannot be created, written or read   exit 1
     └── IndexProblem        the on-disk index cannot be used as it is                  exit 1
         ├── IndexMissing    no index built yet
         ├── IndexCorrupt    a file is damaged; the message names it
@@ -86,6 +87,10 @@ class CorpusError(RacebotError):
     """The corpus folder is missing, or none of its files is a usable article."""
 
     exit_code = USER_MISTAKE
+
+
+class FeedbackError(RacebotError):
+    """The feedback database (feedback.path) cannot be created, written or read, or is damaged."""
 
 
 class IndexProblem(RacebotError):

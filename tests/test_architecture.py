@@ -26,4 +26,10 @@ def test_platform_sdks_are_imported_only_by_their_own_adapter():
     for path in (ROOT / "bot").rglob("*.py"):
         for sdk, platform in PLATFORM_SDKS.items():
             if sdk in imported_modules(path):
-                assert path.name.startswith(f"{platform}_"), f"{path.name} imports {sdk}"
+                assert path.parent == ROOT / "bot" / platform, f"{path.relative_to(ROOT)} imports {sdk}"
+
+
+def test_each_platform_has_its_own_folder():
+    assert not list((ROOT / "bot").glob("discord_*.py")) and not list((ROOT / "bot").glob("slack_*.py"))
+    for platform in ("discord", "slack"):
+        assert {p.name for p in (ROOT / "bot" / platform).glob("*.py")} >= {"__init__.py", "front.py", "render.py"}

@@ -169,3 +169,47 @@ def test_status_says_whether_the_index_is_intact_and_fresh(config_file: Path, tm
     )
     assert main(["index", "--config", str(config_file)]) == 0  # repairs
     assert main(["status", "--config", str(config_file), "--verify"]) == 0
+
+
+def test_bad_in_a_console_chat_becomes_a_question_in_the_feedback_export(config_file: Path, tmp_path: Path):
+    chat = run_cli(
+        "chat", "--config", str(config_file), stdin="!bad\n!ask how many candidates ran\n!bad\n!ask who won\n!good\n"
+    )
+    assert chat.returncode == 0, chat.stderr
+    assert "There is no answer here to rate yet" in chat.stdout and "Thanks — noted 👎" in chat.stdout
+    assert (tmp_path / ".racebot" / "feedback.sqlite3").exists()  # feedback.path's default, beside the config
+    export = run_cli("feedback", "export", "--bad", "--config", str(config_file))
+    assert export.returncode == 0, export.stderr
+    assert "user ratings, not checked facts" in export.stdout and "- {q: how many candidates ran" in export.stdout
+    assert "who won" not in export.stdout  # rated good
+    from index.evaluate import EvalQuestion, load_questions
+
+    exported = tmp_path / "rated.yaml"
+    exported.write_text(run_cli("feedback", "export", "--config", str(config_file)).stdout, encoding="utf-8")
+    questions = load_questions(exported)
+    assert [q.q for q in questions] == ["how many candidates ran", "who won"]
+    assert questions[0] == EvalQuestion("how many candidates ran", answerable=False)
+    assert main(["eval", "--config", str(config_file), str(exported)]) == 0  # `racebot eval` runs it
+
+
+def test_feedback_export_has_help_for_every_argument():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    actions = next(a for a in sub.choices["feedback"]._actions if a.dest == "action")
+    export = actions.choices["export"]
+    assert export.description and all(action.help for action in export._actions)
+
+
+def test_a_damaged_feedback_database_is_one_line_before_the_model_loads(config_file: Path, tmp_path: Path):
+    damaged = tmp_path / ".racebot" / "feedback.sqlite3"
+    damaged.parent.mkdir()
+    damaged.write_bytes(b"\x00garbage" * 1000)
+    for command in (["chat"], ["feedback", "export"]):
+        result = run_cli(*command, "--config", str(config_file), stdin="!ask who won\n")
+        assert result.returncode == 1 and "Traceback" not in result.stderr, command
+        assert result.stderr.endswith(
+            f"racebot: the feedback database {damaged} is damaged (file is not a database); move it aside "
+            "(its ratings are lost), or set feedback.path in config.yaml to a writable file, or feedback.enabled: "
+            "false\n"
+        )
+        assert "loading the model" not in result.stderr

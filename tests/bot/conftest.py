@@ -20,10 +20,11 @@ with warnings.catch_warnings():
 
 from fake_discord import FakeDiscord, connected_bot  # noqa: E402
 
-import bot.discord_bot  # noqa: E402
+import bot.discord.client  # noqa: E402
 from bot.core import AnswerEngine, CommandCore  # noqa: E402
-from bot.discord_bot import RaceBot, build_bot  # noqa: E402
-from bot.discord_render import render_reply  # noqa: E402
+from bot.discord.client import RaceBot, build_bot  # noqa: E402
+from bot.discord.render import render_reply  # noqa: E402
+from bot.feedback import FeedbackStore  # noqa: E402
 from index.config import AdminSettings, BotSettings, Config, parse_config  # noqa: E402
 from index.engine import Engine  # noqa: E402
 
@@ -82,8 +83,8 @@ def discord_session(monkeypatch: pytest.MonkeyPatch, discord_engine: Engine) -> 
     """`async with discord_session(...) as s:` starts a fake Discord and connects a real RaceBot to it.
 
     Defaults: the shared real engine, no cooldown, the fake's "Bot admin" role listed in
-    `bot.admins.role_ids`. Keyword arguments: `engine`, `cooldown`, `sync_commands`, and
-    `heartbeat_interval_ms` for the fake.
+    `bot.admins.role_ids`, no rating. Keyword arguments: `engine`, `cooldown`, `sync_commands`,
+    `feedback` (a store), and `heartbeat_interval_ms` for the fake.
     """
 
     @contextlib.asynccontextmanager
@@ -92,6 +93,7 @@ def discord_session(monkeypatch: pytest.MonkeyPatch, discord_engine: Engine) -> 
         *,
         cooldown: float = 0.0,
         sync_commands: bool = False,
+        feedback: FeedbackStore | None = None,
         **fake_options: Any,
     ) -> AsyncIterator[DiscordSession]:
         fake = FakeDiscord(**fake_options)
@@ -99,7 +101,8 @@ def discord_session(monkeypatch: pytest.MonkeyPatch, discord_engine: Engine) -> 
         try:
             fake.point_discord_py_here(monkeypatch)
             admins = AdminSettings(role_ids=(str(fake.bot_admin_role_id),))
-            core = CommandCore(engine or discord_engine, BotSettings(cooldown_seconds=cooldown, admins=admins))
+            settings = BotSettings(cooldown_seconds=cooldown, admins=admins)
+            core = CommandCore(engine or discord_engine, settings, feedback=feedback)
             bot = build_bot(core, sync_commands=sync_commands, guild_ready_timeout=0.05)
             async with connected_bot(fake, bot):
                 try:
@@ -121,4 +124,4 @@ def answer_rendering_fails(monkeypatch: pytest.MonkeyPatch) -> None:
             raise KeyError("boom")
         return render_reply(reply, prefix)
 
-    monkeypatch.setattr(bot.discord_bot, "render_reply", render_fails_for_answers)
+    monkeypatch.setattr(bot.discord.client, "render_reply", render_fails_for_answers)

@@ -117,6 +117,7 @@ class FakeDiscord:
         self.heartbeats: list[float] = []
         self._sockets: list[web.WebSocketResponse] = []
         self._seq = 0
+        self._sent: dict[int, dict[str, Any]] = {}  # id() of a posted body -> the message made of it
         self._changed: asyncio.Condition | None = None
         self._identified: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
@@ -221,13 +222,30 @@ class FakeDiscord:
 
     async def slash(self, author: FakeUser, name: str, options: dict[str, Any] | None = None) -> tuple[int, str]:
         """A user runs a slash command in the main channel; returns the interaction id and token."""
+        kinds = {str: 3, int: 4, bool: 5}
+        command = {
+            "id": str(self.new_id()),
+            "name": name,
+            "type": 1,
+            "options": [{"name": k, "type": kinds[type(v)], "value": v} for k, v in (options or {}).items()],
+        }
+        return await self._interaction(author, 2, command)
+
+    async def click(self, author: FakeUser, message: dict[str, Any], custom_id: str) -> tuple[int, str]:
+        """A user clicks a button of a message the bot sent (as echoed); returns the interaction id and token."""
+        return await self._interaction(author, 3, {"custom_id": custom_id, "component_type": 2}, message=message)
+
+    def sent_message(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The message object Discord made of a body the bot posted (with its id and components)."""
+        return self._sent[id(body)]
+
+    async def _interaction(self, author: FakeUser, kind: int, payload: dict[str, Any], **extra: Any) -> tuple[int, str]:
         interaction_id = self.new_id()
         token = f"interaction-token-{interaction_id}"
-        kinds = {str: 3, int: 4, bool: 5}
         data = {
             "id": str(interaction_id),
             "application_id": str(self.app_id),
-            "type": 2,
+            "type": kind,
             "token": token,
             "version": 1,
             "guild_id": str(self.guild_id),
@@ -241,12 +259,8 @@ class FakeDiscord:
             "attachment_size_limit": 8388608,
             "authorizing_integration_owners": {"0": str(self.guild_id)},
             "context": 0,
-            "data": {
-                "id": str(self.new_id()),
-                "name": name,
-                "type": 1,
-                "options": [{"name": k, "type": kinds[type(v)], "value": v} for k, v in (options or {}).items()],
-            },
+            "data": payload,
+            **extra,
         }
         await self.dispatch("INTERACTION_CREATE", data)
         return interaction_id, token
@@ -459,11 +473,13 @@ class FakeDiscord:
         return _json({"message": "404: Not Found", "code": 0}, 404)
 
     def _echo(self, channel_id: int, body: dict[str, Any]) -> dict[str, Any]:
-        """The message object Discord returns for a message the bot created."""
-        extra: dict[str, Any] = {"embeds": body.get("embeds") or []}
+        """The message object Discord returns for a message the bot created (kept for `sent_message`)."""
+        extra: dict[str, Any] = {"embeds": body.get("embeds") or [], "components": body.get("components") or []}
         if body.get("message_reference"):
             extra.update(type=19, message_reference={**body["message_reference"], "channel_id": str(channel_id)})
-        return self._message(self.new_id(), channel_id, self.bot_user, body.get("content") or "", **extra)
+        message = self._message(self.new_id(), channel_id, self.bot_user, body.get("content") or "", **extra)
+        self._sent[id(body)] = message
+        return message
 
     def _application(self) -> dict[str, Any]:
         return {
@@ -521,6 +537,9 @@ async def connected_bot(
             await asyncio.wait_for(connection, 10)
 
 
+CALL_TIMEOUT = 120  # seconds
+
+
 @contextlib.contextmanager
 def serving_in_thread(fake: FakeDiscord) -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
     """Run the fake on its own event loop in a thread, for code that calls `asyncio.run` itself.
@@ -532,7 +551,9 @@ def serving_in_thread(fake: FakeDiscord) -> Iterator[Callable[[Coroutine[Any, An
     thread.start()
 
     def call(coro: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, loop).result(15)
+        # Generous: a coroutine with its own timeout (wait_identified(timeout=30)) must hit that one first,
+        # even when a child process loads the model slowly on a busy machine.
+        return asyncio.run_coroutine_threadsafe(coro, loop).result(CALL_TIMEOUT)
 
     try:
         call(fake.start())

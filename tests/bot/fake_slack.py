@@ -47,6 +47,9 @@ def block_kit_problems(blocks: list[dict[str, Any]]) -> list[str]:
     if len(blocks) > 50:
         problems.append(f"{len(blocks)} blocks > 50")
     for i, block in enumerate(blocks):
+        if block["type"] == "actions":
+            problems += _actions_problems(i, block)
+            continue
         texts = [block.get("text")] if block["type"] == "section" else block.get("elements", [])
         if block["type"] == "context" and len(texts) > 10:
             problems.append(f"block {i}: {len(texts)} context elements > 10")
@@ -55,6 +58,21 @@ def block_kit_problems(blocks: list[dict[str, Any]]) -> list[str]:
                 problems.append(f"block {i}: empty text")
             elif len(t["text"]) > 3000:
                 problems.append(f"block {i}: text of {len(t['text'])} chars > 3000")
+    return problems
+
+
+def _actions_problems(i: int, block: dict[str, Any]) -> list[str]:
+    """Slack's limits on an actions block of buttons: 25 elements, unique action ids of at most 255
+    characters, plain-text labels of at most 75."""
+    elements = block.get("elements", [])
+    problems = [f"block {i}: {len(elements)} actions > 25"] if len(elements) > 25 else []
+    ids = [e.get("action_id", "") for e in elements]
+    if len(set(ids)) != len(ids) or any(not a or len(a) > 255 for a in ids):
+        problems.append(f"block {i}: action ids must be unique, 1 to 255 characters: {ids}")
+    for e in elements:
+        label = e.get("text") or {}
+        if e.get("type") != "button" or label.get("type") != "plain_text" or not 0 < len(label.get("text", "")) <= 75:
+            problems.append(f"block {i}: a button needs a plain_text label of 1 to 75 characters: {e}")
     return problems
 
 

@@ -140,7 +140,7 @@ def test_a_failed_reindex_keeps_the_old_index_and_says_why(core: CommandCore, co
 
 
 def test_an_internal_error_is_an_apology_with_an_incident_id(core: CommandCore, monkeypatch, caplog):
-    def broken(question):
+    def broken(question, previous=None):
         raise RuntimeError("secret path /etc/racebot")
 
     monkeypatch.setattr(core.engine, "ask", broken)

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from index.articles import CorpusLimits
-from index.config import ConfigError, load_config, parse_config
+from index.config import ConfigError, FeedbackSettings, load_config, parse_config
 
 
 def test_the_shipped_config_is_valid():
@@ -63,4 +63,18 @@ def test_corpus_size_limits_are_read_and_checked(tmp_path: Path):
     assert caught.value.problems == [
         "corpus.max_article_bytes must be > 0, got 0",
         "corpus.max_corpus_bytes must be int, got '1 GB'",
+    ]
+
+
+def test_feedback_settings_resolve_against_the_config_file_and_are_checked(tmp_path: Path):
+    assert parse_config({}, tmp_path).feedback == FeedbackSettings(True, tmp_path / ".racebot/feedback.sqlite3")
+    path = tmp_path / "config.yaml"
+    path.write_text("feedback:\n  enabled: false\n  path: state/ratings.db\n", encoding="utf-8")
+    assert load_config(path).feedback == FeedbackSettings(False, tmp_path / "state/ratings.db")
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"feedback": {"enabled": "yes", "path": "state/", "where": "x"}}, tmp_path)
+    assert caught.value.problems == [
+        "feedback.where is not a known setting",
+        "feedback.path must be a file name, not empty or a folder, got 'state/'",
+        "feedback.enabled must be bool, got 'yes'",
     ]

@@ -12,19 +12,20 @@ are marked `verbatim` so Slack does not link-ify names or URLs either.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from bot.core import Reply, ReplyKind
+from bot.feedback import Verdict, button_id
+from bot.text_split import split_text as split_parts
 from index.models import Citation
 
+RATING_BLOCK_ID = "racebot-rating"
 SECTION_LIMIT = 3000  # characters of text in one section block
 MAX_BLOCKS = 50  # blocks in one message
 FALLBACK_LIMIT = 3000  # the plain `text` shown in notifications; Slack truncates at 40,000
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
 
 Block = dict[str, Any]
 
@@ -48,50 +49,9 @@ def quote_lines(text: str) -> str:
 
 
 def split_text(text: str, limit: int, render: Callable[[str], str] = escape) -> list[str]:
-    """Split `text` into pieces whose `render(piece)` fits in `limit` characters.
-
-    Cuts at a paragraph break, else a line break, else a sentence end, else a
-    space, whichever is latest in the second half of the window; a hard cut
-    only for a single unbroken run longer than the limit. Rendering happens
-    after the cut, so an escape such as `&amp;` is never split.
-    """
-    pieces: list[str] = []
-    rest = text.strip()
-    while rest:
-        if len(render(rest)) <= limit:
-            pieces.append(rest)
-            break
-        fits = _longest_fitting_prefix(rest, limit, render)
-        cut = _boundary(rest[:fits]) or fits
-        piece = rest[:cut].rstrip()
-        if piece:
-            pieces.append(piece)
-        rest = rest[cut:].lstrip()
-    return pieces
-
-
-def _longest_fitting_prefix(text: str, limit: int, render: Callable[[str], str]) -> int:
-    lo, hi = 1, len(text)  # render(text[:lo]) always fits: the limit is far above one escaped char
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if len(render(text[:mid])) <= limit:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-def _boundary(window: str) -> int | None:
-    half = len(window) // 2
-    for marker in ("\n\n", "\n"):
-        at = window.rfind(marker)
-        if at >= half:
-            return at + len(marker)
-    ends = [m.end() for m in _SENTENCE_END.finditer(window) if m.end() >= half]
-    if ends:
-        return ends[-1]
-    at = window.rfind(" ")
-    return at + 1 if at >= half else None
+    """Split `text` into pieces whose `render(piece)` fits in `limit` characters (rendered after the cut,
+    so an escape such as `&amp;` is never split)."""
+    return split_parts(text, limit, lambda piece: len(render(piece)))
 
 
 def _mrkdwn(text: str) -> Block:
@@ -108,7 +68,8 @@ def _context(text: str) -> Block:
 
 def citation_line(c: Citation) -> str:
     """One escaped mrkdwn line naming a citation's article, file and character span."""
-    return f"*[{c.n}]* {escape(c.title)} — `{escape(c.source)}`, chars {c.start}–{c.end}"
+    dated = f", {c.date}" if c.date else ""
+    return f"*[{c.n}]* {escape(c.title)} — `{escape(c.source)}`{dated}, chars {c.start}–{c.end}"
 
 
 class _Layout:
@@ -157,11 +118,18 @@ def render_reply(reply: Reply, source_hint: str, question: str | None = None, ex
     """
     answer = reply.answer
     hint = answer is not None and bool(answer.citations)
-    layout = _Layout(reserved=1 if hint else 0)
+    layout = _Layout(reserved=int(hint) + int(reply.feedback_id is not None))
     if question and reply.kind in (ReplyKind.ANSWER, ReplyKind.ABSTAIN):
         layout.add(_context(f"Question: {escape(question[:500])}"))
+    if answer is not None and answer.reading is not None and reply.kind in (ReplyKind.ANSWER, ReplyKind.ABSTAIN):
+        layout.add(_context(escape(f"({answer.reading.note})")))
     if reply.kind is ReplyKind.ANSWER and answer is not None and answer.text is not None:
-        layout.add_text(f"“{answer.text}” [1]", as_quote=True)
+        if answer.differing:  # the articles state different values: each quote, newest first
+            layout.add(_section("*The articles differ:*"))
+            for c in answer.differing:
+                layout.add_text(f"“{c.quote}” [{c.n}]" + (f" ({c.date})" if c.date else ""), as_quote=True)
+        else:
+            layout.add_text(f"“{answer.text}” [1]", as_quote=True)
         _add_lines(layout, [citation_line(c) for c in answer.citations])
     elif reply.kind is ReplyKind.ABSTAIN and answer is not None:
         layout.add(_section("*The articles don't say.*" + (" Closest sources:" if answer.citations else "")))
@@ -176,7 +144,26 @@ def render_reply(reply: Reply, source_hint: str, question: str | None = None, ex
     layout.reserved = 0
     if hint:
         layout.add(_context(escape(source_hint)))
+    if reply.feedback_id is not None:
+        layout.add(rating_buttons(reply.feedback_id))
     return SlackMessage(text=_fallback(reply.text), blocks=layout.blocks)
+
+
+def rating_buttons(feedback_id: str) -> Block:
+    """The 👍/👎 buttons under an answer; each `action_id` carries the verdict and the answer's id."""
+    return {
+        "type": "actions",
+        "block_id": RATING_BLOCK_ID,
+        "elements": [
+            {
+                "type": "button",
+                "action_id": button_id(verdict, feedback_id),
+                "text": {"type": "plain_text", "text": f"{verdict.emoji} {label}", "emoji": True},
+                "value": feedback_id,
+            }
+            for verdict, label in ((Verdict.GOOD, "Good answer"), (Verdict.BAD, "Bad answer"))
+        ],
+    }
 
 
 def _add_lines(layout: _Layout, lines: list[str]) -> None:

@@ -4,13 +4,14 @@ A thin adapter over `bot.core.CommandCore`: it turns Discord messages and
 interactions into `Requester` facts plus a command, runs the core in a worker
 thread (answering is CPU work; the event loop must keep the heartbeat going),
 and sends the rendered `Reply` back in the same channel, thread or interaction.
-Set-up, intents and permissions are described in `bot.discord_front`.
+Set-up, intents and permissions are described in `bot.discord.front`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import signal
 import threading
@@ -22,7 +23,8 @@ import discord
 from discord import app_commands
 
 from bot.core import CommandCore, Notify, Reply, ReplyKind, Requester
-from bot.discord_render import Outgoing, render_plain, render_reply
+from bot.discord.feedback import FeedbackButton, feedback_view
+from bot.discord.render import Outgoing, render_plain, render_reply
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +49,11 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
-def requester_for(user: discord.User | discord.Member, conversation_id: int | None) -> Requester:
-    """Who is asking, as the core needs it: ids as strings, roles, the Administrator permission."""
+def requester_for(
+    user: discord.User | discord.Member, conversation_id: int | None, in_thread: bool = False
+) -> Requester:
+    """Who is asking, as the core needs it: ids as strings, roles, the Administrator permission,
+    and whether the channel is a thread (whose participants share follow-up context)."""
     role_ids: frozenset[str] = frozenset()
     is_admin = False
     if isinstance(user, discord.Member):
@@ -56,7 +61,21 @@ def requester_for(user: discord.User | discord.Member, conversation_id: int | No
         # Interactions carry the resolved channel permissions; messages need the guild's roles.
         permissions = user.resolved_permissions or user.guild_permissions
         is_admin = permissions.administrator
-    return Requester(str(user.id), str(conversation_id), role_ids=role_ids, is_platform_admin=is_admin)
+    return Requester(
+        str(user.id),
+        str(conversation_id),
+        role_ids=role_ids,
+        is_platform_admin=is_admin,
+        platform="discord",
+        thread=in_thread,
+    )
+
+
+def with_rating_buttons(parts: list[Outgoing], reply: Reply) -> list[Outgoing]:
+    """`parts` with the 👍/👎 buttons under the last one when the reply is an answer that can be rated."""
+    if reply.feedback_id is None or not parts:
+        return parts
+    return [*parts[:-1], dataclasses.replace(parts[-1], view=feedback_view(reply.feedback_id))]
 
 
 def apology(error: BaseException) -> Reply:
@@ -102,6 +121,7 @@ class RaceBot(discord.Client):
                 asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
 
     async def setup_hook(self) -> None:
+        self.add_dynamic_items(FeedbackButton)  # buttons under answers sent before a restart still work
         if self.sync_commands:
             synced = await self.tree.sync()
             logger.info("registered %d slash commands: %s", len(synced), ", ".join(f"/{c.name}" for c in synced))
@@ -121,7 +141,7 @@ class RaceBot(discord.Client):
         if not message.content.lstrip().startswith(self.core.prefix):
             return
         try:
-            who = requester_for(message.author, message.channel.id)
+            who = requester_for(message.author, message.channel.id, isinstance(message.channel, discord.Thread))
             await self._run_command(
                 lambda notify: self.core.handle(message.content, who, notify),
                 lambda reply: self._reply_to_message(message, reply),
@@ -146,7 +166,7 @@ class RaceBot(discord.Client):
         await self._send_parts(reply, send, where=f"channel {message.channel.id}")
 
     async def _send_parts(self, reply: Reply, send: Callable[[Outgoing, bool], Any], where: str) -> None:
-        parts = render_reply(reply, self.core.prefix)
+        parts = with_rating_buttons(render_reply(reply, self.core.prefix), reply)
         try:
             for i, part in enumerate(parts):
                 await send(part, i == 0)
@@ -155,7 +175,7 @@ class RaceBot(discord.Client):
                 raise
             # Without Embed Links the message is refused; the plain rendering still gets through.
             logger.warning("cannot send embeds in %s (missing Embed Links?); sending plain text", where)
-            for i, part in enumerate(render_plain(reply.text)):
+            for i, part in enumerate(with_rating_buttons(render_plain(reply.text), reply)):
                 await send(part, i == 0)
 
     async def _run_command(
@@ -202,7 +222,7 @@ class RaceBot(discord.Client):
     async def run_slash(self, interaction: discord.Interaction, command: Callable[[Requester, Notify], Reply]) -> None:
         """Acknowledge at once (Discord allows 3 s), run the core in a thread, then follow up."""
         await interaction.response.defer(thinking=True)
-        who = requester_for(interaction.user, interaction.channel_id)
+        who = requester_for(interaction.user, interaction.channel_id, isinstance(interaction.channel, discord.Thread))
         await self._run_command(lambda notify: command(who, notify), lambda reply: self._follow_up(interaction, reply))
 
     async def _follow_up(self, interaction: discord.Interaction, reply: Reply) -> None:

@@ -1,6 +1,6 @@
 """`run_slack` for real, in a child process: HTTP mode and Socket Mode, start to stop.
 
-The child runs `bot.slack_front.run_slack` with its `WebClient` pointed at
+The child runs `bot.slack.front.run_slack` with its `WebClient` pointed at
 `FakeSlack`; in Socket Mode `apps.connections.open` hands it the URL of
 `FakeSocketMode`, a local WebSocket endpoint speaking Slack's envelope protocol.
 """
@@ -22,7 +22,7 @@ import pytest
 import yaml
 from fake_slack import BOT_USER_ID, TEAM_ID, FakeSlack, FakeSocketMode, sign_and_post
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SECRET = "run-signing-secret"
 # The child takes Ctrl+C as a terminal user's bot would, even when the suite itself was started in
 # the background (a non-interactive shell starts background jobs with SIGINT ignored).
@@ -31,7 +31,7 @@ import signal
 signal.signal(signal.SIGINT, signal.default_int_handler)
 import functools, logging, sys
 from slack_sdk import WebClient
-import bot.slack_front as slack_front
+import bot.slack.front as slack_front
 from index.config import load_config
 logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(relativeCreated)d %(name)s %(message)s")
 slack_front.WebClient = functools.partial(WebClient, base_url=sys.argv[1])

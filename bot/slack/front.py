@@ -24,7 +24,8 @@ from slack_sdk import WebClient
 
 from bot.core import CommandCore
 from bot.errors import report
-from bot.slack_app import SlackFront
+from bot.feedback import open_store
+from bot.slack.app import SlackFront
 from index.config import Config
 from index.errors import PlatformError, TokenError
 
@@ -86,7 +87,7 @@ def run_slack(config: Config, port: int = 3000, env: Mapping[str, str] | None = 
     from index.engine import Engine  # the heavy import only once the settings are known to be usable
 
     engine = Engine(config)  # cheap; warmed up below, once the token is known to be good
-    core = CommandCore(engine, config.bot)
+    core = CommandCore(engine, config.bot, feedback=open_store(config.feedback))  # FeedbackError: one line
     try:
         front = SlackFront(
             core,

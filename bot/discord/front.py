@@ -2,7 +2,7 @@
 
 `run_discord` is what `racebot discord` runs: token check, model and index
 loading, connection, clean stop, one-line start-up errors. The client lives in
-`bot.discord_bot`, the rendering of replies in `bot.discord_render`.
+`bot.discord.client`, the rendering of replies in `bot.discord.render`.
 
 Setting up the bot (Discord Developer Portal, your application):
 
@@ -32,8 +32,9 @@ import aiohttp
 import discord
 
 from bot.core import AnswerEngine, CommandCore
-from bot.discord_bot import RaceBot, bot_intents, build_bot
+from bot.discord.client import RaceBot, bot_intents, build_bot
 from bot.errors import report
+from bot.feedback import open_store
 from index.config import Config
 from index.errors import PlatformError, TokenError
 
@@ -72,7 +73,7 @@ def run_discord(
             TokenError(f"{TOKEN_VARIABLE} is not set", "put the bot token from the Discord Developer Portal in it")
         )
     engine = (engine_factory or _default_engine)(config)
-    core = CommandCore(engine, config.bot)
+    core = CommandCore(engine, config.bot, feedback=open_store(config.feedback))  # FeedbackError: one line
 
     async def main() -> None:
         async with build_bot(core, sync_commands=sync_commands) as bot:

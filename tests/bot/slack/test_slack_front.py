@@ -10,13 +10,13 @@ import yaml
 from fake_slack import FakeSlack
 from slack_sdk import WebClient
 
-from bot import slack_front
 from bot.core import CommandCore
-from bot.slack_app import SLASH_COMMANDS, SlackFront
-from bot.slack_front import required_env, run_slack, serve_http
+from bot.slack import front as slack_front
+from bot.slack.app import SLASH_COMMANDS, SlackFront
+from bot.slack.front import required_env, run_slack, serve_http
 from index.config import parse_config
 
-MANIFEST = Path(__file__).resolve().parents[2] / "slack" / "manifest.yaml"
+MANIFEST = Path(__file__).resolve().parents[3] / "slack" / "manifest.yaml"
 
 
 @pytest.mark.parametrize(

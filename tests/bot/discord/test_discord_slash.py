@@ -95,6 +95,6 @@ def test_an_unexpected_error_in_a_slash_command_gets_an_apology_and_a_logged_tra
             (body,) = await follow_ups(s.fake, token)
             return body
 
-    with caplog.at_level(logging.ERROR, logger="bot.discord_bot"):
+    with caplog.at_level(logging.ERROR, logger="bot.discord.client"):
         body = asyncio.run(main())
     assert_apology_with_logged_traceback(body, caplog.records, KeyError)

@@ -15,13 +15,13 @@ import discord
 import pytest
 from fake_discord import FakeDiscord, serving_in_thread
 
-import bot.discord_front
-from bot.discord_bot import INVITE_PERMISSIONS, bot_intents
-from bot.discord_front import run_discord
+import bot.discord.front
+from bot.discord.client import INVITE_PERMISSIONS, bot_intents
+from bot.discord.front import run_discord
 from index.config import Config
 from index.engine import Engine
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 
 
 class RecordingEngineFactory:
@@ -139,7 +139,7 @@ def test_the_racebot_process_logs_out_cleanly_on_sigterm_and_ctrl_c(tmp_path, si
             f"discord.http.Route.BASE = {fake.api_base!r}\n"
             f"discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL({str(fake.gateway_url)!r})\n"
             "from index.config import load_config\n"
-            "from bot.discord_front import run_discord\n"
+            "from bot.discord.front import run_discord\n"
             f"sys.exit(run_discord(load_config({str(config)!r})))\n"
         )
         env = {**os.environ, "DISCORD_TOKEN": fake.token}
@@ -158,7 +158,7 @@ def test_the_racebot_process_logs_out_cleanly_on_sigterm_and_ctrl_c(tmp_path, si
 
 
 def test_the_documented_set_up_matches_the_code():
-    doc = bot.discord_front.__doc__ or ""
+    doc = bot.discord.front.__doc__ or ""
     assert f"permissions={INVITE_PERMISSIONS.value}" in doc and f"integer {INVITE_PERMISSIONS.value}" in doc
     for permission in (
         "View Channels",

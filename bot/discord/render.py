@@ -18,6 +18,7 @@ from typing import Any
 import discord
 
 from bot.core import Reply, ReplyKind
+from bot.text_split import split_text as split_parts
 from index.models import Answer, Citation
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,6 @@ ANSWER_COLOUR = discord.Colour.blue()
 ABSTAIN_COLOUR = discord.Colour.light_grey()
 SOURCE_COLOUR = discord.Colour.dark_teal()
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)")
 _LINE_START_MARKUP = re.compile(r"^(?=#{1,3} |-# |> |>>> |[-+] )", re.MULTILINE)
 _ORDERED_LIST = re.compile(r"^(\d+)\. ", re.MULTILINE)  # Discord escapes only punctuation: "1\. "
 
@@ -43,6 +43,7 @@ class Outgoing:
 
     content: str | None = None
     embed: discord.Embed | None = None
+    view: discord.ui.View | None = None  # the 👍/👎 buttons, on an answer's last message
 
     def as_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for discord.py's `send`, leaving out what is absent."""
@@ -51,6 +52,8 @@ class Outgoing:
             kwargs["content"] = self.content
         if self.embed is not None:
             kwargs["embed"] = self.embed
+        if self.view is not None:
+            kwargs["view"] = self.view
         return kwargs
 
 
@@ -58,48 +61,9 @@ def utf16_len(text: str) -> int:
     return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
 
 
-def _fitting_prefix(text: str, limit: int) -> int:
-    """How many characters of `text` fit in `limit` UTF-16 code units."""
-    units = 0
-    for i, ch in enumerate(text):
-        units += 2 if ord(ch) > 0xFFFF else 1
-        if units > limit:
-            return i
-    return len(text)
-
-
-def _cut_point(text: str, limit: int) -> int:
-    """Where to cut `text` so the first part fits: the latest paragraph, sentence or word end."""
-    fit = _fitting_prefix(text, limit)
-    floor = fit // 3  # a boundary this early would leave a tiny part; prefer a finer boundary
-    for sep in ("\n\n", "\n"):
-        at = text.rfind(sep, 0, fit + 1)
-        if at > floor:
-            return at
-    sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, fit + 1) if m.end() <= fit]
-    if sentence_ends and sentence_ends[-1] > floor:
-        return sentence_ends[-1]
-    at = max(text.rfind(" ", 0, fit + 1), text.rfind("\t", 0, fit + 1))
-    if at > floor:
-        return at
-    if fit > 1 and text[fit - 1] == "\\":  # never separate a markdown escape from its character
-        fit -= 1
-    return max(fit, 1)
-
-
 def split_text(text: str, limit: int) -> list[str]:
     """Split `text` into parts of at most `limit` UTF-16 units, at the best boundaries available."""
-    parts: list[str] = []
-    rest = text.strip()
-    while utf16_len(rest) > limit:
-        cut = _cut_point(rest, limit)
-        head = rest[:cut].rstrip()
-        if head:
-            parts.append(head)
-        rest = rest[cut:].lstrip()
-    if rest:
-        parts.append(rest)
-    return parts
+    return split_parts(text, limit, utf16_len)
 
 
 def escape(text: str) -> str:
@@ -114,7 +78,8 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def citation_line(c: Citation) -> str:
-    return f"**[{c.n}]** {escape(_shorten(c.title, SHOWN_TITLE_CHARS))} — `{c.source}`"
+    dated = f", {c.date}" if c.date else ""
+    return f"**[{c.n}]** {escape(_shorten(c.title, SHOWN_TITLE_CHARS))} — `{c.source}`{dated}"
 
 
 def _embeds(title: str | None, description: str, footer: str | None, colour: discord.Colour) -> list[Outgoing]:
@@ -134,10 +99,18 @@ def _embeds(title: str | None, description: str, footer: str | None, colour: dis
 def render_answer(answer: Answer, prefix: str) -> list[Outgoing]:
     footer = f"{prefix}source N shows the passage behind citation N"
     citations = "\n".join(citation_line(c) for c in answer.citations)
+    # A follow-up says how it was read, so a wrong guess is visible.
+    reading = f"*{escape(f'({answer.reading.note})')}*\n" if answer.reading is not None else ""
     if answer.abstained:
         body = "Closest sources:\n" + citations if citations else "No article came close."
-        return _embeds("The articles don't say.", body, footer, ABSTAIN_COLOUR)
-    body = f"“{escape(answer.text or '')}” **[1]**\n\n{citations}"
+        return _embeds("The articles don't say.", reading + body, footer, ABSTAIN_COLOUR)
+    if answer.differing:  # the articles state different values: each quote, newest first
+        quotes = "\n".join(
+            f"“{escape(c.quote)}” **[{c.n}]**" + (f" *({c.date})*" if c.date else "") for c in answer.differing
+        )
+        body = f"{reading}**The articles differ:**\n{quotes}\n\n{citations}"
+    else:
+        body = f"{reading}“{escape(answer.text or '')}” **[1]**\n\n{citations}"
     return _embeds(None, body, footer, ANSWER_COLOUR)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core import Reply, ReplyKind, SourceView
-from bot.discord_render import (
+from bot.discord.render import (
     CONTENT_LIMIT,
     DESCRIPTION_LIMIT,
     TITLE_LIMIT,
@@ -14,7 +14,7 @@ from bot.discord_render import (
     split_text,
     utf16_len,
 )
-from index.models import Answer, Citation
+from index.models import Answer, Citation, Disagreement, Reading
 
 
 def citation(n: int = 1, quote: str = "Ossoff led.", title: str = "Ossoff heads to a runoff", **kw) -> Citation:
@@ -157,3 +157,28 @@ def test_other_replies_are_plain_content_split_under_2000(kind):
     assert short.content == "Use `!ask QUESTION`." and short.embed is None
     long_parts = render_reply(Reply(kind, "Word after word. " * 300), "!")
     assert len(long_parts) > 1 and all_within_limits(long_parts)
+
+
+def test_differing_articles_are_quoted_dated_and_the_reading_shown():
+    final, early = "Ossoff got 48.1 percent.", "Ossoff had 51 percent early on."
+    citations = (
+        Citation(1, "002_a.txt", "Final", 0, len(final), final),
+        Citation(2, "001_b.txt", "Early", 0, len(early), early, date="2017-04-18"),
+    )
+    answer = Answer(
+        "ossoff vote %",
+        final,
+        0.9,
+        citations,
+        reading=Reading("ossoff vote %", "reading “he” as Jon Ossoff"),
+        disagreement=Disagreement("percent", ((2, ("51 percent",)), (1, ("48.1 percent",)))),
+    )
+    (part,) = render_reply(Reply(ReplyKind.ANSWER, "", answer=answer), "!")
+    lines = part.embed.description.splitlines()
+    assert lines[:4] == [
+        "*(reading “he” as Jon Ossoff)*",
+        "**The articles differ:**",
+        f"“{early}” **[2]** *(2017-04-18)*",
+        f"“{final}” **[1]**",
+    ]
+    assert "`001_b.txt`, 2017-04-18" in part.embed.description

@@ -28,7 +28,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core import CommandCore, Reply, ReplyKind, Requester
-from bot.slack_render import SlackMessage, render_reply
+from bot.feedback import BUTTON_ID_PATTERN, parse_button_id
+from bot.slack.render import SlackMessage, render_reply
 from index.config import Config
 
 logger = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ class SlackFront:
         self.app.event("app_mention")(self._on_mention)
         for name in SLASH_COMMANDS:
             self.app.command(name)(self._on_command)
+        self.app.action(re.compile(BUTTON_ID_PATTERN))(self._on_rating)
 
     # -- listeners: decide, queue, return ------------------------------------
     def _drop_bots_and_repeats(self, body: dict[str, Any], context: Any, next: Callable[[], None]) -> Any:
@@ -185,13 +187,40 @@ class SlackFront:
 
         self._submit(lambda: self._answer_command(client, respond, command), reply_privately)
 
+    def _on_rating(
+        self, ack: Callable[..., Any], body: dict[str, Any], action: dict[str, Any], respond: Respond
+    ) -> None:
+        """A 👍/👎 click: acknowledged at once (Slack allows 3 s), rated on the pool, confirmed privately."""
+        ack()
+        parsed = parse_button_id(action.get("action_id") or "")
+        if parsed is None:
+            return
+        verdict, answer_id = parsed
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id", "")
+        who = Requester(
+            body["user"]["id"],
+            f"{channel}:{message.get('thread_ts') or message.get('ts', '')}",
+            platform="slack",
+            thread=True,
+        )
+
+        def confirm(reply: Reply) -> None:
+            respond(text=reply.text, response_type="ephemeral", replace_original=False)
+
+        self._submit(lambda: confirm(self.core.rate(answer_id, verdict, who)), confirm)
+
     # -- work: runs on the pool ----------------------------------------------
     def _answer_message(
         self, client: WebClient, user: str, channel: str, thread: str, text: str, post: Callable[[Reply], None]
     ) -> None:
         wants_admin = text[len(self.settings.prefix) :].split(" ", 1)[0].lower() == "reindex"
         who = Requester(
-            user, f"{channel}:{thread}", is_platform_admin=wants_admin and self._is_workspace_admin(client, user)
+            user,
+            f"{channel}:{thread}",
+            is_platform_admin=wants_admin and self._is_workspace_admin(client, user),
+            platform="slack",
+            thread=True,  # the bot answers every message in a thread: its participants share follow-ups
         )
         reply = self.core.handle(text, who, notify=post)
         if reply is not None:
@@ -201,7 +230,10 @@ class SlackFront:
         name, user = command["command"], command["user_id"]
         text = plain_text(command.get("text") or "")
         who = Requester(
-            user, command["channel_id"], is_platform_admin=name == "/reindex" and self._is_workspace_admin(client, user)
+            user,
+            command["channel_id"],
+            is_platform_admin=name == "/reindex" and self._is_workspace_admin(client, user),
+            platform="slack",
         )
         if name == "/ask":
             self._respond(respond, client, user, self.core.ask(text, who), question=text)

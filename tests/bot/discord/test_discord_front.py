@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from fake_discord import NO_PINGS, assert_apology_with_logged_traceback
 
-from bot.discord_bot import bot_intents
-from bot.discord_render import CONTENT_LIMIT, DESCRIPTION_LIMIT, escape
+from bot.discord.client import bot_intents
+from bot.discord.render import CONTENT_LIMIT, DESCRIPTION_LIMIT, escape
 from index.engine import Engine
 from index.models import Answer, Citation, ReindexReport
 
@@ -34,7 +34,7 @@ class FixedEngine:
     def __init__(self, quote: str) -> None:
         self.quote = quote
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, previous=None) -> Answer:
         text = f"{self.quote} And more."
         c = Citation(1, "x.txt", "A title", 0, len(self.quote), self.quote, 0, len(text), text)
         return Answer(question, self.quote, 0.9, (c,))
@@ -52,7 +52,7 @@ class GatedEngine:
         self.started = threading.Event()
         self.release = threading.Event()
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, previous=None) -> Answer:
         return self.inner.ask(question)
 
     def reindex(self) -> ReindexReport:
@@ -70,7 +70,7 @@ class SlowEngine:
         self.inner = inner
         self.delay = delay
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, previous=None) -> Answer:
         if "slow" in question.lower():
             time.sleep(self.delay)
         return self.inner.ask(question)
@@ -80,7 +80,7 @@ class SlowEngine:
 
 
 class BrokenEngine:
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, previous=None) -> Answer:
         raise RuntimeError("/secret/path/model.bin is corrupt")
 
     def reindex(self) -> ReindexReport:
@@ -333,7 +333,7 @@ def test_an_unexpected_error_in_the_adapter_gets_an_apology_and_a_logged_traceba
             (body,) = await s.fake.replies_to(await s.fake.say(s.fake.member, f"!ask {QUESTION}"))
             return body
 
-    with caplog.at_level(logging.ERROR, logger="bot.discord_bot"):
+    with caplog.at_level(logging.ERROR, logger="bot.discord.client"):
         body = asyncio.run(main())
     assert_apology_with_logged_traceback(body, caplog.records, KeyError)
 

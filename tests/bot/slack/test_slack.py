@@ -24,14 +24,15 @@ from fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlack, Response, block_
 from slack_sdk import WebClient
 
 from bot.core import CommandCore
-from bot.slack_app import SlackFront
-from bot.slack_front import serve_http
-from bot.slack_render import escape
+from bot.feedback import FeedbackStore, parse_button_id
+from bot.slack.app import SlackFront
+from bot.slack.front import serve_http
+from bot.slack.render import escape
 from index.config import Config, parse_config
 from index.engine import Engine
 from index.models import Answer, Citation
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 SECRET = "test-signing-secret"
 ADMIN = "UADMIN"
 # Any of these will do; the tests take the first the engine answers.
@@ -86,7 +87,7 @@ class SlowEngine:
         if not gated:
             self.gate.set()
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, previous=None) -> Answer:
         self.gate.wait(10)
         time.sleep(self.delay)
         return self.engine.ask(question)
@@ -101,7 +102,7 @@ class FixedEngine:
     def __init__(self, answer: Answer | None = None, error: Exception | None = None) -> None:
         self.answer, self.error = answer, error
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, previous=None) -> Answer:
         if self.error is not None:
             raise self.error
         assert self.answer is not None
@@ -159,6 +160,26 @@ class Bot:
         )
         return sign_and_post(self.url, body, SECRET, content_type="application/x-www-form-urlencoded")
 
+    def click(
+        self, message: dict[str, Any], action: dict[str, Any], user: str = "U1", response: str = "r1"
+    ) -> Response:
+        """A block_actions payload, as Slack posts it when someone clicks a button of `message`."""
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": "someone", "team_id": TEAM_ID},
+            "api_app_id": "A0001",
+            "token": "legacy",
+            "container": {"type": "message", "message_ts": message["ts"], "channel_id": "C1", "is_ephemeral": False},
+            "trigger_id": "1.2.3",
+            "team": {"id": TEAM_ID, "domain": "example"},
+            "channel": {"id": "C1", "name": "general"},
+            "message": message,
+            "response_url": self.slack.response_url(response),
+            "actions": [{**action, "block_id": "racebot-rating", "action_ts": str(time.time())}],
+        }
+        body = urllib.parse.urlencode({"payload": json.dumps(payload)})
+        return sign_and_post(self.url, body, SECRET, content_type="application/x-www-form-urlencoded")
+
 
 def message(
     text: str, ts: str = "1700000000.000100", user: str = "U1", channel: str = "C1", **extra: Any
@@ -181,10 +202,12 @@ def mention(
 
 
 @contextmanager
-def running(engine: Any, config: Config, admins: tuple[str, ...] = ()) -> Iterator[Bot]:
+def running(
+    engine: Any, config: Config, admins: tuple[str, ...] = (), feedback: FeedbackStore | None = None
+) -> Iterator[Bot]:
     """FakeSlack, the bolt app and its HTTP server on 127.0.0.1, all closed afterwards."""
     with FakeSlack(admins=admins) as slack:
-        core = CommandCore(engine, config.bot)
+        core = CommandCore(engine, config.bot, feedback=feedback)
         front = SlackFront(
             core, config, client=WebClient(token="xoxb-test", base_url=slack.api_url), signing_secret=SECRET
         )
@@ -524,3 +547,44 @@ def test_a_very_long_passage_stays_within_block_kit_limits(config: Config) -> No
     assert all(len(p.params["text"]) <= 3000 for p in posts)
     assert len(posts[1].params["blocks"]) == 50
     assert "more characters not shown" in everything_sent(posts[1])
+
+
+def test_answers_get_rating_buttons_and_a_click_is_acknowledged_stored_and_changeable(
+    engine: Engine, config: Config, tmp_path: Path
+) -> None:
+    store = FeedbackStore(tmp_path / "feedback.sqlite3").open()
+    with running(engine, config, feedback=store) as bot:
+        bot.event(message(f"!ask {QUESTION}"))
+        (answer,) = bot.slack.wait_for_posts(1)
+        (actions,) = [b for b in answer.params["blocks"] if b["type"] == "actions"]
+        good, bad = actions["elements"]
+        assert [parse_button_id(b["action_id"])[0].value for b in (good, bad)] == ["good", "bad"]
+        assert block_kit_problems(answer.params["blocks"]) == []
+        shown = {"type": "message", "ts": "1700000000.000200", "thread_ts": "1700000000.000100"}
+        first = bot.click({**shown, "blocks": answer.params["blocks"]}, bad, response="r1")
+        bot.slack.wait_for_posts(2)  # a person's second click comes after the first one's confirmation
+        second = bot.click({**shown, "blocks": answer.params["blocks"]}, good, response="r2")
+        posts = bot.slack.wait_for_posts(3)
+    assert (first.status, second.status) == (200, 200)
+    assert max(first.seconds, second.seconds) < 1.0  # acknowledged at once; Slack allows 3 s
+    confirmations = {p.params["url"]: p.params for p in posts[1:]}
+    assert confirmations["/respond/r1"]["text"] == "Thanks — noted 👎"
+    assert confirmations["/respond/r2"]["text"] == "Thanks — changed your rating to 👍"
+    assert all(c["response_type"] == "ephemeral" and c["replace_original"] is False for c in confirmations.values())
+    (rated,) = store.export()
+    assert (rated.good, rated.bad) == (1, 0) and rated.question == QUESTION
+
+
+def test_a_follow_up_in_a_thread_is_read_against_the_previous_answer(engine: Engine, config: Config) -> None:
+    with running(engine, config) as bot:
+        bot.event(message("!ask how much money did ossoff raise", ts="1700000000.000100"))
+        bot.slack.wait_for_posts(1)
+        # Someone else replies in that thread: the bot answers in it, and reads the question against it.
+        bot.event(message("!ask what about the dnc", ts="1700000000.000300", user="U2", thread_ts="1700000000.000100"))
+        bot.event(message("!ask what about the dnc", ts="1700000000.000400", user="U2"))  # a new thread: alone
+        posts = bot.slack.wait_for_posts(3)
+    follow_up = next(p for p in posts if p.params.get("thread_ts") == "1700000000.000100" and p is not posts[0])
+    alone = next(p for p in posts if p.params.get("thread_ts") == "1700000000.000400")
+    assert "reading this as “how much money did the dnc raise”" in everything_sent(follow_up)
+    assert "$2 million" in everything_sent(follow_up)
+    assert "reading this as" not in everything_sent(alone)
