@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support import answer_that_differs
 
 from bot.core import Reply, ReplyKind, SourceView
 from bot.discord.render import (
@@ -14,7 +15,7 @@ from bot.discord.render import (
     split_text,
     utf16_len,
 )
-from index.models import Answer, Citation, Disagreement, Reading
+from index.models import Answer, Citation
 
 
 def citation(n: int = 1, quote: str = "Ossoff led.", title: str = "Ossoff heads to a runoff", **kw) -> Citation:
@@ -160,19 +161,7 @@ def test_other_replies_are_plain_content_split_under_2000(kind):
 
 
 def test_differing_articles_are_quoted_dated_and_the_reading_shown():
-    final, early = "Ossoff got 48.1 percent.", "Ossoff had 51 percent early on."
-    citations = (
-        Citation(1, "002_a.txt", "Final", 0, len(final), final),
-        Citation(2, "001_b.txt", "Early", 0, len(early), early, date="2017-04-18"),
-    )
-    answer = Answer(
-        "ossoff vote %",
-        final,
-        0.9,
-        citations,
-        reading=Reading("ossoff vote %", "reading “he” as Jon Ossoff"),
-        disagreement=Disagreement("percent", ((2, ("51 percent",)), (1, ("48.1 percent",)))),
-    )
+    answer, final, early = answer_that_differs()
     (part,) = render_reply(Reply(ReplyKind.ANSWER, "", answer=answer), "!")
     lines = part.embed.description.splitlines()
     assert lines[:4] == [

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from fake_slack import block_kit_problems
+from support import answer_that_differs
 
 from bot.core import Reply, ReplyKind, SourceView
 from bot.slack.app import plain_text
 from bot.slack.render import escape, quote_lines, render_reply, split_text
-from index.models import Answer, Citation, Disagreement, Reading
+from index.models import Answer, Citation
 
 HINT = "Reply `!source N` in this thread."
 
@@ -117,19 +118,7 @@ def test_plain_text_undoes_slack_markup(slack: str, typed: str) -> None:
 
 
 def test_differing_articles_are_quoted_dated_with_the_reading_and_the_rating_buttons():
-    final, early = "Ossoff got 48.1 percent.", "Ossoff had 51 percent early on."
-    citations = (
-        Citation(1, "002_a.txt", "Final", 0, len(final), final),
-        Citation(2, "001_b.txt", "Early", 0, len(early), early, date="2017-04-18"),
-    )
-    answer = Answer(
-        "ossoff vote %",
-        final,
-        0.9,
-        citations,
-        reading=Reading("ossoff vote %", "reading “he” as Jon Ossoff"),
-        disagreement=Disagreement("percent", ((2, ("51 percent",)), (1, ("48.1 percent",)))),
-    )
+    answer, final, early = answer_that_differs()
     message = render_reply(Reply(ReplyKind.ANSWER, "fallback", answer=answer, feedback_id="0" * 16), source_hint="hint")
     texts = [b.get("text", {}).get("text") or b.get("elements", [{}])[0].get("text") for b in message.blocks]
     assert texts[0] == "(reading “he” as Jon Ossoff)" and texts[1] == "*The articles differ:*"
