@@ -92,8 +92,9 @@ class NameBook:
 
     def __init__(self, texts: Iterable[str]) -> None:
         sentences = [s for text in texts for s in _sentences(text)]
-        self.persons = _persons(sentences)
-        self.name_words = _name_words(sentences)
+        capitalised, lowercase = _word_cases(sentences)
+        self.name_words = {w for w, n in capitalised.items() if n > lowercase[w] and w not in CALENDAR}
+        self.persons = _persons(sentences, self.name_words, lowercase, capitalised)
 
     def persons_in(self, text: str) -> list[tuple[Person, re.Match[str]]]:
         """Persons mentioned in `text` by last name (any case), in order of mention."""
@@ -243,7 +244,9 @@ def _sentences(text: str) -> list[str]:
 
 def _bare(word: str) -> str:
     """A word without its possessive ending: "Handel's" -> "Handel"."""
-    return re.sub(r"['’]s?$", "", word)
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    return word.rstrip("'’")
 
 
 def _is_possessive(word: str) -> bool:
@@ -259,7 +262,9 @@ def _widened_to_name(text: str, last_name: re.Match[str], person: Person) -> re.
     return match or last_name
 
 
-def _persons(sentences: list[str]) -> dict[str, Person]:
+def _persons(
+    sentences: list[str], name_words: set[str], lowercase: Counter[str], capitalised: Counter[str]
+) -> dict[str, Person]:
     """Last name (lowercase) -> Person: a capitalised "First Last" of words the articles capitalise.
 
     Places and bodies look the same ("North Sea", "European Union"), but the articles put
@@ -280,8 +285,6 @@ def _persons(sentences: list[str]) -> dict[str, Person]:
             placed[last] += bool(_PLACE_OR_BODY.search(sentence[: run.start()]))
             if len(words) > 1:
                 full_names[last][" ".join(words[-2:])] += 1
-    name_words = _name_words(sentences)
-    capitalised, lowercase = _word_cases(sentences)
     persons = {}
     for last, forms in full_names.items():
         full = forms.most_common(1)[0][0]
@@ -341,9 +344,3 @@ def _word_cases(sentences: list[str]) -> tuple[Counter[str], Counter[str]]:
             elif word[:1].islower():
                 lowercase[word] += 1
     return capitalised, lowercase
-
-
-def _name_words(sentences: list[str]) -> set[str]:
-    """Lowercased words the articles capitalise inside sentences more often than they write them in lowercase."""
-    capitalised, lowercase = _word_cases(sentences)
-    return {w for w, n in capitalised.items() if n > lowercase[w] and w not in CALENDAR}
