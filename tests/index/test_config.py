@@ -78,3 +78,12 @@ def test_feedback_settings_resolve_against_the_config_file_and_are_checked(tmp_p
         "feedback.path must be a file name, not empty or a folder, got 'state/'",
         "feedback.enabled must be bool, got 'yes'",
     ]
+
+
+def test_follow_up_context_minutes_are_checked(tmp_path: Path):
+    assert parse_config({"bot": {"context_minutes": 0}}, tmp_path).bot.context_minutes == 0
+    assert parse_config({}, tmp_path).bot.context_minutes == 10
+    with pytest.raises(ConfigError, match=r"bot.context_minutes must be between 0 and 1440, got -1.0"):
+        parse_config({"bot": {"context_minutes": -1}}, tmp_path)
+    with pytest.raises(ConfigError, match=r"bot.context_minutes must be float, got 'ten'"):
+        parse_config({"bot": {"context_minutes": "ten"}}, tmp_path)
