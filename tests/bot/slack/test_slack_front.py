@@ -84,3 +84,4 @@ def test_the_manifest_declares_what_the_bot_listens_to() -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert scopes >= {"app_mentions:read", "channels:history", "chat:write", "commands", "users:read"}
     assert manifest["settings"]["socket_mode_enabled"] is True
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True  # else the rating buttons' clicks never arrive
