@@ -1,18 +1,20 @@
 """Read a follow-up question against the previous turn of its conversation.
 
-No generative model: a question is rewritten only in two shapes, each from names the
+No generative model: a question is rewritten only in three shapes, each from names the
 articles themselves use.
 
 - **A pronoun** (he, him, his, she, her, hers) in a question that names nobody itself
   stands for a person of the previous turn: first one the previous *answer* brought in,
   then one the previous *question* named. Persons, and whether the articles call each
   "he" or "she", are learned from the articles (`NameBook`): a person is a capitalised
-  "First Last" whose last name also stands alone; the pronoun is the one that follows
-  their lone mentions. "how old is she" after an answer naming Karen Handel becomes
-  "how old is Karen Handel".
+  "First Last" of words the articles capitalise, seldom after "the" or "in" (places and
+  bodies are); the pronoun is the one the articles use after the person's name, outside
+  quotations. "how old is she" after an answer naming Karen Handel becomes "how old is
+  Karen Handel".
 - **An elliptical question** ("what about the dnc", "how about handel?", "and handel",
   "handel too?") repeats the previous question with its subject swapped: "how much money
   did ossoff raise" then "what about the dnc" becomes "how much money did the dnc raise".
+- **A bare question** ("why?", "by how much") asks again about the previous question's topic.
 
 Anything else is read as typed: a question that stands on its own is never bent. The
 `Reading` says how a question was read when it changed, so a wrong guess is visible.
@@ -36,7 +38,7 @@ CALENDAR = {
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }  # fmt: skip
 MIN_PRONOUNS_FOR_GENDER = 2  # lone mentions followed by a pronoun before the articles' usage counts
-MAX_SUBJECT_WORDS = 5
+MAX_SUBJECT_WORDS = 5  # "what about X": a longer X is a question of its own, not an ellipsis
 LOWERCASE_SHARE = 4  # a last name is written in lowercase at most once for every 4 capitalised uses
 MAX_BARE_WORDS = 4  # "by how much exactly"
 MAX_PLACED_SHARE = 0.2  # of a name's mentions after "the" or "in": more, and it is a place or a body
@@ -54,7 +56,7 @@ TITLES = {
     "president",
     "secretary",
     "senator",
-}  # "what about X": a longer X is a question of its own, not an ellipsis
+}  # never a last name: "State Sen." is not a person
 
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _PLACE_OR_BODY = re.compile(r"\b(?:the|in)\s+$", re.IGNORECASE)
