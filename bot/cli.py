@@ -26,24 +26,33 @@ logger = logging.getLogger(__name__)
 _START = time.perf_counter()
 
 
+NOISY_LIBRARIES = (
+    "faiss",
+    "bm25s",
+    "sentence_transformers",
+    "httpx",
+    "urllib3",
+    "filelock",
+    "huggingface_hub",
+    "transformers",
+)
+
+
 def _configure_logging(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in (
-        "faiss",
-        "faiss.loader",
-        "bm25s",
-        "sentence_transformers",
-        "httpx",
-        "urllib3",
-        "filelock",
-        "huggingface_hub",
-        "transformers",
-    ):
+    for noisy in NOISY_LIBRARIES:
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # bm25s sets its own logger to DEBUG when it is imported, after this runs: filter at the handler too.
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_only_warnings_from_libraries)
+
+
+def _only_warnings_from_libraries(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING or record.name.split(".")[0] not in NOISY_LIBRARIES
 
 
 def _engine(config: Config, progress: bool = False):

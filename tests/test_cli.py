@@ -213,3 +213,13 @@ def test_a_damaged_feedback_database_is_one_line_before_the_model_loads(config_f
             "false\n"
         )
         assert "loading the model" not in result.stderr
+
+
+def test_libraries_do_not_chatter_on_stderr(tmp_path: Path):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.txt").write_text("Budget passes\n\nThe council passed the budget.", encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump({"corpus": {"dir": str(tmp_path / "articles")}, "model": {"name": "hash"}}))
+    result = run_cli("index", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert "bm25s" not in result.stderr and "DEBUG" not in result.stderr  # bm25s sets itself to DEBUG on import
