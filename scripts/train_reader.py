@@ -37,7 +37,7 @@ from training import Trainer, batches, code_version  # noqa: E402
 
 from index.evaluate import confidence_auc  # noqa: E402
 from index.reader import MANIFEST_FILE, READER_DIR, WEIGHTS_FILE, Reader, ReaderSettings, build_model, encode_pairs  # noqa: E402
-from index.tuned import bundled_tokenizer, save_weights  # noqa: E402
+from index.tuned import bundled_tokenizer, load_weights, save_weights  # noqa: E402
 
 # Fixed pairs whose logits the manifest records, so a test can check that the shipped weights load right.
 PROBE_QUESTION = "ossoff age"
@@ -110,6 +110,9 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=None, help="stop (and write) after this long")
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--init", type=Path, default=None, help="a reader folder whose weights training starts from (default: none)"
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--val-sample", type=int, default=600, help="questions for the checks during training")
     parser.add_argument("--val-every", type=int, default=400, help="steps between checks")
@@ -132,6 +135,8 @@ def main() -> None:
     settings = ReaderSettings(layers=args.layers, max_length=args.max_length)
     tokenizer = bundled_tokenizer()
     model = build_model(settings)
+    if args.init is not None:  # go on from trained weights instead of the bundled MiniLM's
+        load_weights(model, args.init / WEIGHTS_FILE)
     model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
     total_steps = max(1, int(len(train) * args.epochs / args.groups_per_step))
@@ -179,6 +184,7 @@ def write(model, args, settings: ReaderSettings, figures: dict[str, float], step
         "hyperparameters": {
             k: getattr(args, k) for k in ("epochs", "minutes", "lr", "group", "groups_per_step", "read", "seed")
         },
+        "initialised_from": str(args.init) if args.init is not None else "the bundled MiniLM",
         "steps": steps,
         "training_seconds": round(seconds),
         "validation": {k: round(v, 4) for k, v in figures.items()},
