@@ -336,10 +336,7 @@ class CommandCore:
             logger.exception("could not record an answer for feedback; it is sent without rating buttons")
             answer_id = None  # so `!bad` cannot rate the answer before it by mistake
         with self._lock:
-            self._rateable[who.conversation_id] = answer_id
-            self._rateable.move_to_end(who.conversation_id)
-            while len(self._rateable) > self.settings.remembered_conversations:
-                self._rateable.popitem(last=False)
+            self._remember(self._rateable, who.conversation_id, answer_id)
         return reply if answer_id is None else replace(reply, feedback_id=answer_id)
 
     # -- helpers -------------------------------------------------------------

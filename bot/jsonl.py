@@ -14,21 +14,16 @@ import json
 import logging
 import uuid
 from collections.abc import Iterable
-from typing import Protocol, TextIO
+from typing import TextIO
 
-from bot.core import clean_question
-from index.models import Answer
+from bot.core import AnswerEngine, clean_question
 
 logger = logging.getLogger(__name__)
 
 EMPTY_QUESTION = "empty question"
 
 
-class Asks(Protocol):
-    def ask(self, question: str) -> Answer: ...
-
-
-def answer_lines(engine: Asks, lines: Iterable[bytes], out: TextIO, max_question_chars: int) -> int:
+def answer_lines(engine: AnswerEngine, lines: Iterable[bytes], out: TextIO, max_question_chars: int) -> int:
     """Write one JSON line to `out` per input line; returns how many lines were answered."""
     count = 0
     for count, raw in enumerate(lines, start=1):
@@ -39,7 +34,7 @@ def answer_lines(engine: Asks, lines: Iterable[bytes], out: TextIO, max_question
     return count
 
 
-def _row(engine: Asks, question: str) -> dict[str, object]:
+def _row(engine: AnswerEngine, question: str) -> dict[str, object]:
     try:
         return engine.ask(question).to_json()
     except Exception:  # one bad question must not cost the answers to the lines after it

@@ -73,9 +73,7 @@ def read_article_text(path: Path, max_bytes: int = CorpusLimits.max_article_byte
     opened), holds more than `max_bytes`, has a NUL byte anywhere or is not UTF-8; OSError
     when it cannot be read.
     """
-    size = _regular_file_size(path)
-    if size > max_bytes:
-        raise ValueError(_too_large(size, max_bytes))
+    size = _article_size(path, max_bytes)
     return _decode(_read_regular(path, size, max_bytes))
 
 
@@ -100,13 +98,19 @@ def corpus_digest(folder: Path, pattern: str, limits: CorpusLimits) -> str:
     for path in sorted(folder.glob(pattern)):
         digest.update(os.fsencode(path.name) + b"\x00")
         try:
-            size = _regular_file_size(path)
-            if size > limits.max_article_bytes:
-                raise ValueError(_too_large(size, limits.max_article_bytes))
+            _article_size(path, limits.max_article_bytes)
             digest.update(_file_sha256(path, limits.max_article_bytes))
         except (OSError, ValueError) as e:
             digest.update(f"<{e.__class__.__name__}: {e}>".encode("utf-8", "backslashreplace"))
     return digest.hexdigest()
+
+
+def _article_size(path: Path, max_bytes: int) -> int:
+    """The size of the regular file at `path`; ValueError when it is something else or over `max_bytes`."""
+    size = _regular_file_size(path)
+    if size > max_bytes:
+        raise ValueError(_too_large(size, max_bytes))
+    return size
 
 
 def _regular_file_size(path: Path) -> int:
@@ -197,11 +201,7 @@ def body_start(text: str) -> int:
 
 def _leading_headers(text: str) -> tuple[int, list[str]]:
     """Where the text after the date headers before the title starts, and the headers' values."""
-    values: list[str] = []
-    pos = 0
-    while (match := _HEADER_LINE.match(text, _past_space(text, pos))) is not None:
-        values.append(match["value"].strip())
-        pos = match.end()
+    pos, values = _headers_after(text, 0, skip_space=True)
     if values:
         return _past_space(text, pos), values
     legacy = _DATE_HEADER.match(text)
@@ -213,10 +213,11 @@ def _past_space(text: str, pos: int) -> int:
     return space.end() if space else pos
 
 
-def _headers_after(text: str, pos: int) -> tuple[int, list[str]]:
-    """The date header lines starting at `pos` (the line under a title): where they end, and their values."""
+def _headers_after(text: str, pos: int, skip_space: bool = False) -> tuple[int, list[str]]:
+    """The date header lines starting at `pos` (the line under a title; with `skip_space`, blank
+    space may come before each): where they end, and their values."""
     values: list[str] = []
-    while pos < len(text) and (match := _HEADER_LINE.match(text, pos)) is not None:
+    while pos < len(text) and (match := _HEADER_LINE.match(text, _past_space(text, pos) if skip_space else pos)):
         values.append(match["value"].strip())
         pos = match.end()
     return pos, values
@@ -305,9 +306,7 @@ def load_corpus(folder: Path, pattern: str = "*.txt", limits: CorpusLimits | Non
             if not _is_utf8(name):
                 name = os.fsencode(name).decode("utf-8", "backslashreplace")  # printable, and JSON-safe
                 raise ValueError("has a file name that is not UTF-8; rename it to index it")
-            size = _regular_file_size(path)
-            if size > limits.max_article_bytes:
-                raise ValueError(_too_large(size, limits.max_article_bytes))
+            size = _article_size(path, limits.max_article_bytes)
             full = full or total + size > limits.max_corpus_bytes
             if full:
                 raise ValueError(_corpus_full(limits.max_corpus_bytes))

@@ -24,11 +24,7 @@ ANSWER_KINDS = (
     "age", "money", "percent", "clock", "margin", "winner", "count", "outlet", "office", "date", "place", "person",
 )  # fmt: skip
 
-_NUMBER_WORD = (
-    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
-    r"million|billion|dozens?|hundreds|thousands|millions)"
-)
+_NUMBER_WORD = "(?:" + "|".join(NUMBER_WORDS) + "|thousand|million|billion|dozens?|hundreds|thousands|millions)"
 # Bounded runs ({0,30}) keep a pathological "1,1,1,..." line from costing quadratic time (so in _OUTLET).
 _NUMBER = r"(?:\d[\d,.]{0,30}|" + _NUMBER_WORD + r")"
 _MONTH = MONTH_PATTERN
@@ -201,8 +197,8 @@ def holds_new_name(sentence: str, question_words: frozenset[str] | set[str]) -> 
 # sentences naming different people rarely contradict each other.
 VALUE_KINDS = ("age", "money", "percent", "clock", "margin", "count", "date")
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
-_UNITS = "one|two|three|four|five|six|seven|eight|nine"
-_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "|".join(w for w, n in NUMBER_WORDS.items() if n < 10)
+_TENS = "|".join(w for w, n in NUMBER_WORDS.items() if 20 <= n < 100 and n % 10 == 0)
 # A number ("1,200", "48.1", "eleven", "twenty-one"), then a scale ("2 million", "$8m") if any.
 _AMOUNT = (
     r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\b(?:(?:"
@@ -338,7 +334,7 @@ def _value_keys(kind: str, match: re.Match[str]) -> list[str]:
         unit = groups["unit"].lower()
         return [_CURRENCY[unit] + _number_key(value / 100 if unit == "cent" else value)]
     value = _amount(groups["n"], groups["scale"] or groups["short"])
-    if kind == "count" and (groups["n"].lower() == "one" or value is None):
+    if kind == "count" and groups["n"].lower() == "one":
         return []
     key = _number_key(value)
     if kind == "percent":

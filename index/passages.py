@@ -44,8 +44,8 @@ def split_article(article: Article, max_chars: int = 1200, indexed: set[str] | N
     indexed = set() if indexed is None else indexed
     text = article.text
     skip = title_span(article)
-    paragraphs = [(s, e) for s, e in paragraph_spans(text) if e > body_start(text) and (skip is None or s >= skip[1])]
-    paragraphs = [(max(s, body_start(text)), e) for s, e in paragraphs]
+    body = body_start(text)
+    paragraphs = [(max(s, body), e) for s, e in paragraph_spans(text) if e > body and (skip is None or s >= skip[1])]
     # Keys are hashes, not texts: `indexed` spans the corpus and would hold its text a second time.
     keys = [content_hash(" ".join(text[s:e].split())) for s, e in paragraphs]
     repeats = Counter(keys)
