@@ -30,6 +30,13 @@ def test_the_wheel_holds_the_scorer_and_the_reader(wheel: Path):
         assert f"index/{wanted}" in names
 
 
+def test_the_wheel_holds_exactly_the_modules_of_the_source_tree(wheel: Path):
+    # A stale build/ folder (say, from before bot/discord_*.py moved to bot/discord/) would ship old modules.
+    shipped = {n for n in zipfile.ZipFile(wheel).namelist() if n.endswith(".py")}
+    source = {p.relative_to(ROOT).as_posix() for package in ("bot", "index") for p in (ROOT / package).rglob("*.py")}
+    assert shipped == source
+
+
 def test_a_non_editable_install_answers_from_an_empty_folder(wheel: Path, tmp_path: Path):
     site = tmp_path / "site"
     subprocess.run(
