@@ -39,7 +39,7 @@ train: $(STAMP)
 	$(BIN)/python scripts/train_reader.py --data .racebot/train/reader.jsonl --minutes 60 --write
 	$(BIN)/python scripts/fit_scorer.py --corpus ../shared/bench/squad2-dev-a/corpus \
 	    --questions ../shared/bench/squad2-dev-a/questions.yaml --limit 3000 \
-	    --extra-corpus seeds --extra-questions ../shared/eval/dev.yaml eval/seeds.yaml --write
+	    --extra-corpus seeds --extra-questions ../shared/eval/dev.yaml eval/seeds.yaml scripts/questions/seeds-train.yaml --write
 
 bench: $(STAMP)  ## speed and memory on the seed corpus and the SQuAD half
 	$(BIN)/racebot bench --threads 1,2

@@ -22,6 +22,8 @@ import argparse
 import dataclasses
 import json
 import logging
+import random
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +36,9 @@ from index.config import parse_config
 from index.engine import Engine
 from index.evaluate import EvalQuestion, confidence_auc, contains_answer, held_out_articles, load_questions, sample
 from index.features import FEATURE_NAMES
+
+sys.path.insert(0, str(Path(__file__).parent))
+from reader_data import chat_form  # noqa: E402
 
 # Inverse L2 strength of the confidence model. With 156 in-domain questions, 0.1 beat 1.0 in this
 # script's cross-validated table (best share handled right 0.756 against 0.744), at a cost of about
@@ -54,19 +59,40 @@ class Row:
     scored: Scored
     labels: np.ndarray  # per scored.rows: does the sentence hold a gold answer
     reads: dict[int, float]  # sentence row -> reader logit
+    group: int = 0  # rows of one question (as written and its chat forms) share a cross-validation fold
 
 
-def collect(engine: Engine, questions: list[EvalQuestion]) -> list[Row]:
+def collect(engine: Engine, questions: list[EvalQuestion], groups: list[int] | None = None) -> list[Row]:
     answerer = engine._ready()
     rows = []
-    for q, query in zip(questions, engine.queries([q.q for q in questions]), strict=True):
+    groups = groups or list(range(len(questions)))
+    for q, query, group in zip(questions, engine.queries([q.q for q in questions]), groups, strict=True):
         scored = answerer.score(query)
         labels = np.array(
             [q.answerable and contains_answer(engine.index.sentences[r].text, q.answers) for r in scored.rows]
         )
         reads = {int(r): float(x) for r, x in zip(scored.rows, scored.reader_logits, strict=False)}
-        rows.append(Row(q, answerer, scored, labels, reads))
+        rows.append(Row(q, answerer, scored, labels, reads, group))
     return rows
+
+
+def with_chat_forms(questions: list[EvalQuestion], forms: int, seed: int) -> tuple[list[EvalQuestion], list[int]]:
+    """Each question as written and `forms` times as typed in chat (scripts/reader_data.chat_form),
+    with the group (the original's position) each one belongs to.
+
+    So the confidence learns what a short lowercase query looks like when it is answered right,
+    instead of abstaining on "how many ppl ran" because no fitted question looked like it.
+    """
+    rng = random.Random(seed)
+    out, groups = [], []
+    for i, question in enumerate(questions):
+        variants = {question.q}
+        for _ in range(forms):
+            variants.add(chat_form(question.q, rng))
+        for text in sorted(variants, key=lambda v: v != question.q):
+            out.append(dataclasses.replace(question, q=text))
+            groups.append(i)
+    return out, groups
 
 
 def staged(row: Row, sent: LinearModel, rerank: LinearModel) -> tuple[Scored, np.ndarray]:
@@ -188,6 +214,13 @@ def fit_all(rows: list[Row], extra: list[Row], extra_weight: float) -> tuple[Lin
     return sent, rerank, fit_confidence(rows, extra, sent, rerank, extra_weight)
 
 
+def folds_by_group(groups: list[int], folds: int, seed: int) -> list[int]:
+    """A random fold for each group, the same for every row of a group: a question's chat
+    forms are never judged by a model fitted on the question as written."""
+    fold_of = np.random.default_rng(seed).permutation(max(groups, default=0) + 1) % folds
+    return [int(fold_of[g]) for g in groups]
+
+
 def cross_validate(rows: list[Row], extra: list[Row], args) -> None:
     """Judge every extra question by models fitted without its fold.
 
@@ -196,7 +229,7 @@ def cross_validate(rows: list[Row], extra: list[Row], args) -> None:
     questions handled right (answered correctly, or rightly abstained): the table
     to choose `answer.min_confidence` from.
     """
-    fold = np.random.default_rng(args.seed).permutation(len(extra)) % args.folds
+    fold = folds_by_group([r.group for r in extra], args.folds, args.seed)
     judged = []  # (answerable, top sentence right, confidence)
     for k in range(args.folds):
         train_extra = [r for r, f in zip(extra, fold, strict=True) if f != k]
@@ -251,6 +284,9 @@ def main() -> None:
         default=60,
         help="benchmark questions also asked of the extra corpus as unanswerable ones (off-topic questions)",
     )
+    parser.add_argument(
+        "--chat-forms", type=int, default=1, help="chat-style rewrites of each extra question added to the fit"
+    )
     parser.add_argument("--write", action="store_true", help="write index/scorer.json")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -270,14 +306,14 @@ def main() -> None:
         extra_config = parse_config({"corpus": {"dir": str(args.extra_corpus.resolve())}}, Path.cwd())
         extra_engine = Engine(extra_config, embedder=engine.embedder)
         extra_engine.warm_up()
-        extra = collect(extra_engine, [q for path in args.extra_questions for q in load_questions(path)])
+        in_domain = [q for path in args.extra_questions for q in load_questions(path)]
         # A question about another topic altogether must be abstained on too: the benchmark's own
         # questions, asked of the extra corpus, teach the confidence what "off topic" looks like.
         off_topic = [
             dataclasses.replace(q, answers=(), sources=(), answerable=False)
             for q in sample(questions, args.off_topic, args.seed + 1)
         ]
-        extra += collect(extra_engine, off_topic)
+        extra = collect(extra_engine, *with_chat_forms(in_domain + off_topic, args.chat_forms, args.seed))
         cross_validate(rows, extra, args)
     sent, rerank, conf = models = fit_all(rows, extra, args.extra_weight)
     report("all (fitted on all)", rows, *models)

@@ -15,7 +15,8 @@ Sets (CC BY-SA 4.0 for the SQuAD ones, see index/reader_model/LICENSE):
 - squad2-dev-a: the half of its articles that scripts/fit_scorer.py holds out is kept for
   validation (split "val"); the other half trains (unanswerable questions included);
 - squad1-dev-extra: 13 other articles, all answerable, train;
-- the bundled articles with ../shared/eval/dev.yaml and eval/seeds.yaml, train.
+- the bundled articles with ../shared/eval/dev.yaml, eval/seeds.yaml and
+  scripts/questions/seeds-train.yaml (chat-style and unanswerable questions among them), train.
 eval/holdout.yaml and eval/chat.yaml are never read: they judge the result.
 
 `chat_form` (used by scripts/train_reader.py) rewrites a question the way people type
@@ -37,10 +38,11 @@ from index.engine import Engine
 from index.evaluate import EvalQuestion, contains_answer, held_out_articles, load_questions
 
 SHARED = Path("../shared")
+IN_DOMAIN_TRAINING = Path(__file__).parent / "questions/seeds-train.yaml"  # chat-style and unanswerable ones too
 DEFAULT_SETS = (
     ("squad2", SHARED / "bench/squad2-dev-a/corpus", (SHARED / "bench/squad2-dev-a/questions.yaml",)),
     ("squad1", SHARED / "bench/squad1-dev-extra/corpus", (SHARED / "bench/squad1-dev-extra/questions.yaml",)),
-    ("seeds", Path("seeds"), (SHARED / "eval/dev.yaml", Path("eval/seeds.yaml"))),
+    ("seeds", Path("seeds"), (SHARED / "eval/dev.yaml", Path("eval/seeds.yaml"), IN_DOMAIN_TRAINING)),
 )
 CANDIDATES = 16  # written per question; training and the answerer read fewer of them
 

@@ -33,11 +33,26 @@ class Trainer:
         self.step = 0
         self.started = time.monotonic()
         self.optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
-        warmup = max(1, int(total_steps * warmup_share))
-        self.schedule = torch.optim.lr_scheduler.LambdaLR(
-            self.optimiser,
-            lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup))),
-        )
+        self.warmup_share = warmup_share
+        self.schedule = torch.optim.lr_scheduler.LambdaLR(self.optimiser, lambda _step: self.lr_factor())
+
+    def progress(self) -> float:
+        """How far training is, 0 to 1: by steps, or by time when the time limit comes first."""
+        done = self.step / self.total_steps
+        if self.minutes is not None:
+            done = max(done, self.seconds / (self.minutes * 60))
+        return min(done, 1.0)
+
+    def lr_factor(self) -> float:
+        """Linear warm-up over the first `warmup_share` of training, then linear decay to 0 at its end.
+
+        With a time limit the decay follows the clock, so a run cut short by `minutes` still
+        ends at a learning rate near 0 instead of stopping mid-schedule.
+        """
+        done = self.progress()
+        if done < self.warmup_share:
+            return max(done, 1 / self.total_steps) / self.warmup_share
+        return max(0.0, (1.0 - done) / (1.0 - self.warmup_share))
 
     @property
     def seconds(self) -> float:
@@ -54,9 +69,9 @@ class Trainer:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.params, 1.0)
         self.optimiser.step()
-        self.schedule.step()
         self.optimiser.zero_grad()
         self.step += 1
+        self.schedule.step()  # the next step's learning rate, from the progress made so far
 
 
 def code_version() -> str:

@@ -1,0 +1,43 @@
+"""fit_scorer's in-domain set: chat forms of each question, kept in their question's fold."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from fit_scorer import folds_by_group, with_chat_forms  # noqa: E402
+
+from index.evaluate import EvalQuestion  # noqa: E402
+
+QUESTIONS = [
+    EvalQuestion("How many people ran in the special election?", ("18 candidates",), ("000",)),
+    EvalQuestion("What is Karen Handel's stance on immigration?", answerable=False),
+]
+
+
+def test_each_question_comes_first_as_written_then_as_typed_in_chat():
+    questions, groups = with_chat_forms(QUESTIONS, forms=2, seed=0)
+    assert questions[0] == QUESTIONS[0] and questions[groups.index(1)] == QUESTIONS[1]
+    assert groups == sorted(groups) and set(groups) == {0, 1}
+    for question, group in zip(questions, groups, strict=True):
+        original = QUESTIONS[group]
+        assert (question.answers, question.sources, question.answerable) == (
+            original.answers,
+            original.sources,
+            original.answerable,
+        )
+        if question != original:
+            assert question.q == question.q.lower() and not question.q.endswith("?")
+    assert len(questions) > len(QUESTIONS)
+    assert with_chat_forms(QUESTIONS, forms=2, seed=0) == (questions, groups)  # reproducible
+
+
+def test_no_chat_forms_leaves_the_questions_alone():
+    assert with_chat_forms(QUESTIONS, forms=0, seed=0) == (QUESTIONS, [0, 1])
+
+
+def test_a_questions_rows_share_one_fold_and_every_fold_is_used():
+    groups = [g for g in range(50) for _ in range(3)]
+    folds = folds_by_group(groups, folds=5, seed=0)
+    for g in range(50):
+        assert len({f for f, h in zip(folds, groups, strict=True) if h == g}) == 1
+    assert set(folds) == {0, 1, 2, 3, 4}
