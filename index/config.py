@@ -37,7 +37,7 @@ class RetrievalSettings:
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    min_confidence: float = 0.35
+    min_confidence: float = 0.45
     max_sentences: int = 3
     max_citations: int = 3
     read_candidates: int = 6  # the ranker's best sentences the reader reads; 0: the ranker alone (faster, worse)

@@ -46,7 +46,7 @@ __all__ = ["MANIFEST_FILE", "READER_DIR", "WEIGHTS_FILE", "Reader", "ReaderSetti
 class ReaderSettings:
     """How a reader was built; stored in its manifest and needed to rebuild it."""
 
-    layers: int = 3
+    layers: int = 6
     max_length: int = 80  # question + sentence word pieces; longer sentences are cut at the end
 
     def to_json(self) -> dict[str, int]:

@@ -101,12 +101,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path(".racebot/train/reader.jsonl"))
     parser.add_argument("--out", type=Path, default=READER_DIR)
-    parser.add_argument("--layers", type=int, default=3)
+    parser.add_argument("--layers", type=int, default=6)
     parser.add_argument("--max-length", type=int, default=80)
     parser.add_argument("--group", type=int, default=8, help="sentences per question in one step")
     parser.add_argument("--groups-per-step", type=int, default=4)
     parser.add_argument("--read", type=int, default=TRAINING_CANDIDATES)
-    parser.add_argument("--epochs", type=float, default=2.0)
+    parser.add_argument("--epochs", type=float, default=3.0)
     parser.add_argument("--minutes", type=float, default=None, help="stop (and write) after this long")
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--seed", type=int, default=0)
@@ -178,7 +178,8 @@ def write(model, args, settings: ReaderSettings, figures: dict[str, float], step
             "file": str(args.data),
             "sha256": hashlib.sha256(args.data.read_bytes()).hexdigest(),
             "sources": "SQuAD 2.0 dev half A (held-out half excluded), SQuAD 1.1 dev extra articles, "
-            "questions about the bundled articles (../shared/eval/dev.yaml, eval/seeds.yaml)",
+            "questions about the bundled articles (../shared/eval/dev.yaml, eval/seeds.yaml, "
+            "scripts/questions/seeds-train.yaml)",
             "licence": "CC BY-SA 4.0 (see LICENSE beside this file)",
         },
         "hyperparameters": {

@@ -85,7 +85,8 @@ def test_a_question_the_engine_fails_on_costs_only_its_own_line(fast_engine: Eng
         rows = run(fast_engine, b"how many candidates ran\nplease explode\nwhats the dccc\n")
     assert [r["line"] for r in rows] == [1, 2, 3]
     assert rows[1]["error"].startswith("internal error (incident ") and rows[1]["answer"] is None
-    assert rows[0]["answer"] and rows[2]["answer"]
+    for row in (rows[0], rows[2]):  # answered, or abstained on with the closest passages: not errors
+        assert "error" not in row and row["citations"] and row["question"]
     assert "boom" in caplog.text and "boom" not in json.dumps(rows)
 
 
