@@ -107,6 +107,7 @@ class Reply:
 Notify = Callable[[Reply], None]
 
 COMMANDS = ("ask", "source", "reindex", "good", "bad", "help")
+RATING_OFF = "Rating answers is turned off here."
 
 
 def clean_question(raw: str) -> str:
@@ -284,7 +285,7 @@ class CommandCore:
     def rate_last(self, verdict: Verdict, who: Requester) -> Reply:
         """`!good` / `!bad`: rate the last answer in this conversation, as this user."""
         if self.feedback is None:
-            return Reply(ReplyKind.USAGE, "Rating answers is turned off here.")
+            return Reply(ReplyKind.USAGE, RATING_OFF)
         with self._lock:
             known = who.conversation_id in self._rateable
             answer_id = self._rateable.get(who.conversation_id)
@@ -306,7 +307,7 @@ class CommandCore:
         an apology with an incident id, not an exception; a verdict other than good/bad is a ValueError.
         """
         if self.feedback is None:
-            return Reply(ReplyKind.USAGE, "Rating answers is turned off here.")
+            return Reply(ReplyKind.USAGE, RATING_OFF)
         verdict = Verdict(verdict)
         try:
             outcome = self.feedback.rate(answer_id, who.user_id, who.platform, verdict)

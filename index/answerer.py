@@ -422,7 +422,7 @@ class Answerer:
         """Turn scored candidates into an Answer (split out so evaluation can see both)."""
         query = scored.query
         if not len(scored.rows) or not query.tokens or scored.confidence < self.min_confidence:
-            return Answer(query.text, None, scored.confidence, self._closest_passages(scored))
+            return self.abstention(scored)
         best = self.index.sentences[scored.rows[0]]
         start, end = self._answer_span(int(scored.rows[0]))
         article = self.index.articles[best.source]
