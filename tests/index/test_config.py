@@ -15,7 +15,7 @@ def test_every_problem_is_reported_at_once_by_key_path(tmp_path: Path):
     bad = {
         "retrieval": {"top_k": -2},
         "answer": {"min_confidence": 3, "read_candidates": 500},
-        "model": {"threads": "two"},
+        "model": {"threads": "two", "precision": "fp8"},
         "bot": {"prefix": "", "admins": {"user_ids": "me"}},
         "index": {"on_stale": "sometimes"},
         "colour": "blue",
@@ -28,13 +28,14 @@ def test_every_problem_is_reported_at_once_by_key_path(tmp_path: Path):
         "answer.min_confidence must be between 0 and 1, got 3.0",
         "answer.read_candidates must be between 0 and 50, got 500",
         "model.threads must be int, got 'two'",
+        "model.precision must be one of auto, float32, bfloat16, got 'fp8'",
         "bot.prefix must be 1 to 5 characters",
         "bot.admins.user_ids must be a list of ids",
         "index.on_stale must be 'rebuild' or 'refuse'",
         "colour is not a known setting",
     ):
         assert expected in problems
-    assert len(caught.value.problems) == 8
+    assert len(caught.value.problems) == 9
 
 
 def test_bad_yaml_and_missing_file_are_clear(tmp_path: Path):

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.reader import MANIFEST_FILE, READER_DIR, WEIGHTS_FILE, Reader
+from index.reader import MANIFEST_FILE, READER_DIR, WEIGHTS_FILE, Reader, resolve_precision
 from index.tuned import TunedModelError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,9 +18,25 @@ MAX_SHIPPED_BYTES = 60 * 1024 * 1024
 def test_the_shipped_weights_reproduce_the_scores_recorded_at_training():
     manifest = json.loads((READER_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
     probe = manifest["probe"]
-    logits = Reader.shared().score(probe["question"], probe["sentences"])  # the reader the bot runs
+    logits = Reader.shared(precision="float32").score(probe["question"], probe["sentences"])
     assert np.allclose(logits, probe["logits_fp32"], atol=2e-3)
     assert np.argmax(logits) == 0  # the sentence with the age
+
+
+def test_bfloat16_keeps_the_recorded_scores_close():
+    """bfloat16 (what "auto" picks on a CPU with AMX) must not change what the reader prefers."""
+    probe = json.loads((READER_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))["probe"]
+    logits = Reader.shared(precision="bfloat16").score(probe["question"], probe["sentences"])
+    assert logits.dtype == np.float32
+    assert np.allclose(logits, probe["logits_fp32"], atol=0.15)
+    assert np.argmax(logits) == 0
+
+
+def test_precision_auto_picks_one_the_cpu_can_run_and_a_bad_one_is_refused():
+    assert resolve_precision("auto") in {"float32", "bfloat16"}
+    assert resolve_precision("float32") == "float32"
+    with pytest.raises(ValueError, match="precision must be one of auto, float32, bfloat16"):
+        resolve_precision("fp8")
 
 
 def test_the_shipped_reader_is_small_and_documented():
