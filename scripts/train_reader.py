@@ -171,6 +171,16 @@ def main() -> None:
         write(model, args, settings, figures, trainer.step, trainer.seconds)
 
 
+def _earlier_training(init: Path | None) -> list[dict]:
+    """How the weights training started from were made (their manifest's record, oldest first), so a
+    manifest tells the whole history even after the starting folder is overwritten."""
+    if init is None:
+        return []
+    earlier = json.loads((init / MANIFEST_FILE).read_text(encoding="utf-8"))
+    record = {k: earlier.get(k) for k in ("initialised_from", "training_data", "hyperparameters", "steps", "code_version")}
+    return [*earlier.get("earlier_training", []), record]
+
+
 def write(model, args, settings: ReaderSettings, figures: dict[str, float], steps: int, seconds: float) -> None:
     """The weights (fp16, word embeddings left out) and the manifest that says how they were made."""
     args.out.mkdir(parents=True, exist_ok=True)
@@ -190,6 +200,7 @@ def write(model, args, settings: ReaderSettings, figures: dict[str, float], step
             k: getattr(args, k) for k in ("epochs", "minutes", "lr", "group", "groups_per_step", "read", "seed", "bf16")
         },
         "initialised_from": str(args.init) if args.init is not None else "the bundled MiniLM",
+        "earlier_training": _earlier_training(args.init),
         "steps": steps,
         "training_seconds": round(seconds),
         "validation": {k: round(v, 4) for k, v in figures.items()},

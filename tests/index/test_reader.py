@@ -102,3 +102,4 @@ def test_training_runs_end_to_end_on_a_tiny_dataset(tmp_path: Path):
     assert again.returncode == 0, again.stderr[-2000:]
     again_manifest = json.loads((tmp_path / "more" / MANIFEST_FILE).read_text())
     assert again_manifest["initialised_from"] == str(out) and again_manifest["hyperparameters"]["bf16"] is True
+    assert [run["steps"] for run in again_manifest["earlier_training"]] == [3]  # the first run's record
