@@ -51,12 +51,12 @@ def native_bfloat16() -> bool:
     """Whether this CPU computes bfloat16 matrix products in hardware (else torch emulates them, slowly)."""
     import torch
 
-    capabilities = getattr(torch.cpu, "get_capabilities", lambda: {})()
+    capabilities: dict[str, object] = dict(getattr(torch.cpu, "get_capabilities", dict)())
     return any(capabilities.get(flag) for flag in ("amx_bf16", "avx512_bf16", "bf16", "sve_bf16"))
 
 
 def resolve_precision(precision: str) -> str:
-    """"float32" or "bfloat16" for a `model.precision` setting ("auto" asks the CPU)."""
+    """The precision a `model.precision` setting means here: "float32" or "bfloat16" ("auto" asks the CPU)."""
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
     if precision == "auto":

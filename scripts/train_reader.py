@@ -177,7 +177,8 @@ def _earlier_training(init: Path | None) -> list[dict]:
     if init is None:
         return []
     earlier = json.loads((init / MANIFEST_FILE).read_text(encoding="utf-8"))
-    record = {k: earlier.get(k) for k in ("initialised_from", "training_data", "hyperparameters", "steps", "code_version")}
+    kept = ("initialised_from", "training_data", "hyperparameters", "steps", "code_version")
+    record = {k: earlier.get(k) for k in kept}
     return [*earlier.get("earlier_training", []), record]
 
 
