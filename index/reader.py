@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from index.config import PRECISIONS
 from index.tuned import (
     MANIFEST_FILE,
     TunedModelError,
@@ -43,7 +44,6 @@ logger = logging.getLogger(__name__)
 
 READER_DIR = Path(__file__).with_name("reader_model")
 WEIGHTS_FILE = "reader.safetensors"
-PRECISIONS = ("auto", "float32", "bfloat16")
 __all__ = ["MANIFEST_FILE", "PRECISIONS", "READER_DIR", "WEIGHTS_FILE", "Reader", "ReaderSettings", "TunedModelError"]
 
 
