@@ -37,7 +37,7 @@ from training import Trainer, batches, code_version  # noqa: E402
 
 from index.evaluate import confidence_auc  # noqa: E402
 from index.reader import MANIFEST_FILE, READER_DIR, WEIGHTS_FILE, Reader, ReaderSettings, build_model, encode_pairs  # noqa: E402
-from index.tuned import bundled_tokenizer, load_weights, save_weights  # noqa: E402
+from index.tuned import bundled_tokenizer, load_weights, read_manifest, save_weights  # noqa: E402
 
 # Fixed pairs whose logits the manifest records, so a test can check that the shipped weights load right.
 PROBE_QUESTION = "ossoff age"
@@ -176,7 +176,7 @@ def _earlier_training(init: Path | None) -> list[dict]:
     manifest tells the whole history even after the starting folder is overwritten."""
     if init is None:
         return []
-    earlier = json.loads((init / MANIFEST_FILE).read_text(encoding="utf-8"))
+    earlier = read_manifest(init)
     kept = ("initialised_from", "training_data", "hyperparameters", "steps", "code_version")
     record = {k: earlier.get(k) for k in kept}
     return [*earlier.get("earlier_training", []), record]

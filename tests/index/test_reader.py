@@ -9,15 +9,14 @@ import numpy as np
 import pytest
 
 from index.reader import MANIFEST_FILE, READER_DIR, WEIGHTS_FILE, Reader, resolve_precision
-from index.tuned import TunedModelError
+from index.tuned import TunedModelError, read_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_SHIPPED_BYTES = 60 * 1024 * 1024
 
 
 def test_the_shipped_weights_reproduce_the_scores_recorded_at_training():
-    manifest = json.loads((READER_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
-    probe = manifest["probe"]
+    probe = read_manifest(READER_DIR)["probe"]
     logits = Reader.shared(precision="float32").score(probe["question"], probe["sentences"])
     assert np.allclose(logits, probe["logits_fp32"], atol=2e-3)
     assert np.argmax(logits) == 0  # the sentence with the age
@@ -25,7 +24,7 @@ def test_the_shipped_weights_reproduce_the_scores_recorded_at_training():
 
 def test_bfloat16_keeps_the_recorded_scores_close():
     """bfloat16 (what "auto" picks on a CPU with AMX) must not change what the reader prefers."""
-    probe = json.loads((READER_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))["probe"]
+    probe = read_manifest(READER_DIR)["probe"]
     logits = Reader.shared(precision="bfloat16").score(probe["question"], probe["sentences"])
     assert logits.dtype == np.float32
     assert np.allclose(logits, probe["logits_fp32"], atol=0.15)
@@ -41,7 +40,7 @@ def test_precision_auto_picks_one_the_cpu_can_run_and_a_bad_one_is_refused():
 
 def test_the_shipped_reader_is_small_and_documented():
     assert (READER_DIR / WEIGHTS_FILE).stat().st_size < MAX_SHIPPED_BYTES
-    manifest = json.loads((READER_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest = read_manifest(READER_DIR)
     assert {"settings", "training_data", "hyperparameters", "validation", "code_version"} <= manifest.keys()
     assert len(manifest["training_data"]["sha256"]) == 64
     assert "CC BY-SA 4.0" in (READER_DIR / "LICENSE").read_text(encoding="utf-8")
@@ -88,7 +87,7 @@ def test_training_runs_end_to_end_on_a_tiny_dataset(tmp_path: Path):
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
     assert "validation (all held-out questions)" in run.stdout
-    manifest = json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest = read_manifest(out)
     assert manifest["settings"] == {"layers": 1, "max_length": 80}
     assert manifest["steps"] == 3
     trained = Reader(out).score(manifest["probe"]["question"], manifest["probe"]["sentences"])
@@ -100,6 +99,6 @@ def test_training_runs_end_to_end_on_a_tiny_dataset(tmp_path: Path):
         capture_output=True, text=True, cwd=ROOT, timeout=240,
     )  # fmt: skip
     assert again.returncode == 0, again.stderr[-2000:]
-    again_manifest = json.loads((tmp_path / "more" / MANIFEST_FILE).read_text())
+    again_manifest = read_manifest(tmp_path / "more")
     assert again_manifest["initialised_from"] == str(out) and again_manifest["hyperparameters"]["bf16"] is True
     assert [run["steps"] for run in again_manifest["earlier_training"]] == [3]  # the first run's record
