@@ -221,23 +221,28 @@ def folds_by_group(groups: list[int], folds: int, seed: int) -> list[int]:
     return [int(fold_of[g]) for g in groups]
 
 
-def cross_validate(rows: list[Row], extra: list[Row], args) -> None:
-    """Judge every extra question by models fitted without its fold.
-
-    Prints the cross-validated hit@1 and, per confidence threshold, the answer
-    accuracy and abstentions `racebot eval` would report, and the share of all
-    questions handled right (answered correctly, or rightly abstained): the table
-    to choose `answer.min_confidence` from.
-    """
-    fold = folds_by_group([r.group for r in extra], args.folds, args.seed)
-    judged = []  # (answerable, top sentence right, confidence)
-    for k in range(args.folds):
+def cross_validated(rows: list[Row], extra: list[Row], folds: int, seed: int, extra_weight: float):
+    """Every extra question judged by models fitted without its fold: (answerable, top sentence
+    right, confidence) per extra row."""
+    fold = folds_by_group([r.group for r in extra], folds, seed)
+    judged = []
+    for k in range(folds):
         train_extra = [r for r, f in zip(extra, fold, strict=True) if f != k]
         test_extra = [r for r, f in zip(extra, fold, strict=True) if f == k]
-        sent, rerank, conf = fit_all(rows, train_extra, args.extra_weight)
+        sent, rerank, conf = fit_all(rows, train_extra, extra_weight)
         X, y = confidence_table(test_extra, sent, rerank)
         p = conf.probability(X)
         judged += [(r.question.answerable, bool(right), float(c)) for r, right, c in zip(test_extra, y, p, strict=True)]
+    return judged
+
+
+def cross_validate(rows: list[Row], extra: list[Row], args) -> None:
+    """Print the cross-validated hit@1 of the extra questions and, per confidence threshold, the
+    answer accuracy and abstentions `racebot eval` would report, and the share of all
+    questions handled right (answered correctly, or rightly abstained): the table
+    to choose `answer.min_confidence` from.
+    """
+    judged = cross_validated(rows, extra, args.folds, args.seed, args.extra_weight)
     answerable = [(right, c) for a, right, c in judged if a]
     unanswerable = [c for a, _right, c in judged if not a]
     hit1 = np.mean([right for right, _c in answerable])
@@ -264,6 +269,64 @@ def as_json(names, model: LinearModel) -> dict:
 
 
 def main() -> None:
+    args = arguments().parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    rows, extra = gather(args)
+    held_out = held_out_articles([r.question for r in rows])
+    train = [r for r in rows if not in_articles(r, held_out)]
+    test = [r for r in rows if in_articles(r, held_out)]
+    models = fit_all(train, [], args.extra_weight)
+    report("train half", train, *models)
+    report("held-out half", test, *models)
+    if extra:
+        cross_validate(rows, extra, args)
+    sent, rerank, conf = models = fit_all(rows, extra, args.extra_weight)
+    report("all (fitted on all)", rows, *models)
+    if extra:
+        report("extra set (fitted on all)", extra, *models)
+    scorer = {
+        "sentence": as_json(FEATURE_NAMES, sent),
+        "rerank": as_json(RERANK_NAMES, rerank),
+        "confidence": as_json(CONFIDENCE_NAMES, conf),
+    }
+    print(json.dumps(scorer, indent=1))
+    if args.write:
+        SCORER_PATH.write_text(json.dumps(scorer, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {SCORER_PATH}")
+
+
+def in_articles(row: Row, articles) -> bool:
+    return bool(row.question.sources) and row.question.sources[0] in articles
+
+
+def gather(args) -> tuple[list[Row], list[Row]]:
+    """The benchmark sample's rows and the extra (in-domain) rows, each question scored once.
+
+    The extra rows hold each in-domain question as written and in `args.chat_forms` chat forms,
+    plus `args.off_topic` benchmark questions asked of the extra corpus as unanswerable ones.
+    """
+    config = parse_config({"corpus": {"dir": str(args.corpus.resolve())}}, Path.cwd()).with_paths(index=args.index)
+    engine = Engine(config)
+    engine.warm_up(progress=True)
+    questions = sample(load_questions(args.questions), args.limit, args.seed)
+    rows = collect(engine, questions)
+    if not (args.extra_corpus and args.extra_questions):
+        return rows, []
+    extra_config = parse_config({"corpus": {"dir": str(args.extra_corpus.resolve())}}, Path.cwd())
+    extra_engine = Engine(extra_config, embedder=engine.embedder)
+    extra_engine.warm_up()
+    in_domain = [q for path in args.extra_questions for q in load_questions(path)]
+    # A question about another topic altogether must be abstained on too: the benchmark's own
+    # questions, asked of the extra corpus, teach the confidence what "off topic" looks like.
+    off_topic = [
+        dataclasses.replace(q, answers=(), sources=(), answerable=False)
+        for q in sample(questions, args.off_topic, args.seed + 1)
+    ]
+    return rows, collect(extra_engine, *with_chat_forms(in_domain + off_topic, args.chat_forms, args.seed))
+
+
+def arguments() -> argparse.ArgumentParser:
+    """The command line shared with scripts/ablate_scorer.py."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--questions", type=Path, required=True)
@@ -288,47 +351,4 @@ def main() -> None:
         "--chat-forms", type=int, default=1, help="chat-style rewrites of each extra question added to the fit"
     )
     parser.add_argument("--write", action="store_true", help="write index/scorer.json")
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING)
-    config = parse_config({"corpus": {"dir": str(args.corpus.resolve())}}, Path.cwd()).with_paths(index=args.index)
-    engine = Engine(config)
-    engine.warm_up(progress=True)
-    questions = sample(load_questions(args.questions), args.limit, args.seed)
-    rows = collect(engine, questions)
-    held_out = held_out_articles(questions)
-    train = [r for r in rows if not (r.question.sources and r.question.sources[0] in held_out)]
-    test = [r for r in rows if r.question.sources and r.question.sources[0] in held_out]
-    models = fit_all(train, [], args.extra_weight)
-    report("train half", train, *models)
-    report("held-out half", test, *models)
-    extra: list[Row] = []
-    if args.extra_corpus and args.extra_questions:
-        extra_config = parse_config({"corpus": {"dir": str(args.extra_corpus.resolve())}}, Path.cwd())
-        extra_engine = Engine(extra_config, embedder=engine.embedder)
-        extra_engine.warm_up()
-        in_domain = [q for path in args.extra_questions for q in load_questions(path)]
-        # A question about another topic altogether must be abstained on too: the benchmark's own
-        # questions, asked of the extra corpus, teach the confidence what "off topic" looks like.
-        off_topic = [
-            dataclasses.replace(q, answers=(), sources=(), answerable=False)
-            for q in sample(questions, args.off_topic, args.seed + 1)
-        ]
-        extra = collect(extra_engine, *with_chat_forms(in_domain + off_topic, args.chat_forms, args.seed))
-        cross_validate(rows, extra, args)
-    sent, rerank, conf = models = fit_all(rows, extra, args.extra_weight)
-    report("all (fitted on all)", rows, *models)
-    if extra:
-        report("extra set (fitted on all)", extra, *models)
-    scorer = {
-        "sentence": as_json(FEATURE_NAMES, sent),
-        "rerank": as_json(RERANK_NAMES, rerank),
-        "confidence": as_json(CONFIDENCE_NAMES, conf),
-    }
-    print(json.dumps(scorer, indent=1))
-    if args.write:
-        SCORER_PATH.write_text(json.dumps(scorer, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {SCORER_PATH}")
-
-
-if __name__ == "__main__":
-    main()
+    return parser

@@ -1,0 +1,139 @@
+"""Which hand-written features still earn their place beside the reader: refit without each family.
+
+Usage (same arguments as scripts/fit_scorer.py; about a minute per family after the scoring):
+
+    python scripts/ablate_scorer.py --corpus ../shared/bench/squad2-dev-a/corpus \
+        --questions ../shared/bench/squad2-dev-a/questions.yaml --limit 3000 \
+        --extra-corpus seeds --extra-questions ../shared/eval/dev.yaml eval/seeds.yaml \
+        scripts/questions/seeds-train.yaml
+
+Every question is scored once; each family is then removed by zeroing its columns (a zero
+column gets a zero weight from both fits, so this is the model refitted without it) and the
+ranker, rerank and confidence models are refitted exactly as fit_scorer.py fits them. A
+ranker feature that the confidence model also reads goes from both. Printed per family: the
+held-out SQuAD half's sentence hit@1 and confidence AUC (fitted on the other half), and the
+in-domain questions' cross-validated hit@1, AUC and share handled right at the shipped
+threshold. `eval/holdout.yaml` and `eval/chat.yaml` are not used: they judge what is chosen here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+import numpy as np
+from fit_scorer import Row, arguments, confidence_table, cross_validated, fit_all, gather, in_articles
+
+from index.answerer import CONFIDENCE_NAMES
+from index.config import load_config
+from index.evaluate import confidence_auc, held_out_articles
+from index.features import FEATURE_NAMES
+
+RETRIEVAL = ("cos", "cos_ctx", "bm25_rel", "bm25_log", "overlap", "overlap_ctx", "p_cos", "p_lex_rel", "p_rank")
+READING = ("best", "margin", "reader", "reader_gap")
+RANKER_SHARED = tuple(n for n in CONFIDENCE_NAMES if n in FEATURE_NAMES)  # the best sentence's ranker features
+HAND_CONFIDENCE = tuple(n for n in CONFIDENCE_NAMES if n not in READING)
+# family -> (ranker features dropped, confidence-only features dropped). A ranker feature that the
+# confidence model reads for the best sentence goes from both.
+FAMILIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "none (the shipped features)": ((), ()),
+    "all but retrieval's and the reader's": (tuple(n for n in FEATURE_NAMES if n not in RETRIEVAL), HAND_CONFIDENCE),
+    "confidence: all but the reading scores": ((), HAND_CONFIDENCE),
+    "answer kind (kinds.py)": (("kind_match", "kind_missing"), ()),
+    "question type": (("type_missing", "person", "date", "number", "place", "entity"), ()),
+    "soft word match (soft_match.py)": (("soft", "soft_missing"), ()),
+    "proximity (proximity.py)": (("proximity",), ()),
+    "names": (("names_missing", "names_missing_ctx", "named_head", "caps"), ()),
+    "sentence shape": (("novel", "length", "first_in_passage"), ()),
+    "quote, caption, former, headline": (("quote", "caption", "former", "headline"), ()),
+    "dense similarity": (("cos", "cos_ctx"), ()),
+    "sentence BM25": (("bm25_rel", "bm25_log"), ()),
+    "word overlap": (("overlap", "overlap_ctx"), ()),
+    "passage retrieval": (("p_cos", "p_lex_rel", "p_rank"), ()),
+    "confidence: words missing from the passage": ((), ("missing_idf", "missing_idf_sum", "oov")),
+    "confidence: number or name missing": ((), ("missing_number", "missing_name")),
+    "confidence: negation": ((), ("negation",)),
+    "confidence: margins": ((), ("margin", "reader_gap")),
+    "confidence: the best sentence's ranker features": ((), RANKER_SHARED),
+}
+# What the families above found redundant (each cost at most 0.003 on every figure), removed together.
+_REDUNDANT_RANKER = (
+    *("type_missing", "person", "date", "number", "place", "entity", "proximity", "novel", "length"),
+    *("first_in_passage", "quote", "caption", "former", "headline", "overlap", "overlap_ctx"),
+)
+_REDUNDANT_CONFIDENCE = (
+    *("missing_idf", "missing_idf_sum", "oov", "missing_number", "missing_name", "margin", "reader_gap"),
+)
+FAMILIES["together: every redundant family"] = (_REDUNDANT_RANKER, _REDUNDANT_CONFIDENCE)
+FAMILIES["together, and names"] = (
+    (*_REDUNDANT_RANKER, "names_missing", "names_missing_ctx", "named_head", "caps"),
+    _REDUNDANT_CONFIDENCE,
+)
+FAMILIES["together, names and answer kind"] = (
+    (*_REDUNDANT_RANKER, "names_missing", "names_missing_ctx", "named_head", "caps", "kind_match", "kind_missing"),
+    _REDUNDANT_CONFIDENCE,
+)
+
+
+class _WithoutConfidence:
+    """An answerer whose confidence features lack the dropped columns (zeroed)."""
+
+    def __init__(self, answerer, keep: np.ndarray) -> None:
+        self._answerer, self._keep = answerer, keep
+
+    def __getattr__(self, name):
+        return getattr(self._answerer, name)
+
+    def combine(self, *args, **kwargs):
+        scored = self._answerer.combine(*args, **kwargs)
+        return dataclasses.replace(scored, confidence_features=scored.confidence_features * self._keep)
+
+
+def without(rows: list[Row], ranker: tuple[str, ...], confidence: tuple[str, ...]) -> list[Row]:
+    """The rows as if the dropped features were never computed (reader logits read so far are shared)."""
+    keep_sentence = np.array([n not in ranker for n in FEATURE_NAMES], dtype=np.float32)
+    keep_confidence = np.array([n not in ranker + confidence for n in CONFIDENCE_NAMES], dtype=np.float32)
+    out = []
+    for row in rows:
+        scored = dataclasses.replace(row.scored, features=row.scored.features * keep_sentence)
+        answerer = _WithoutConfidence(row.answerer, keep_confidence)
+        out.append(dataclasses.replace(row, scored=scored, answerer=answerer))
+    return out
+
+
+def judge(rows: list[Row], extra: list[Row], args, threshold: float) -> str:
+    held_out = held_out_articles([r.question for r in rows])
+    train = [r for r in rows if not in_articles(r, held_out)]
+    test = [r for r in rows if in_articles(r, held_out)]
+    sent, rerank, conf = fit_all(train, [], args.extra_weight)
+    X, right = confidence_table(test, sent, rerank)
+    p = conf.probability(X)
+    answerable = np.array([r.question.answerable for r in test])
+    squad = f"{right[answerable].mean():.3f} {confidence_auc(list(p[answerable]), list(p[~answerable])):.3f}"
+    judged = cross_validated(rows, extra, args.folds, args.seed, args.extra_weight)
+    hit = np.mean([ok for a, ok, _c in judged if a])
+    auc = confidence_auc([c for a, _ok, c in judged if a], [c for a, _ok, c in judged if not a])
+    handled = np.mean([(ok and c >= threshold) if a else c < threshold for a, ok, c in judged])
+    return f"{squad}  {hit:.3f} {auc:.3f} {handled:.3f}"
+
+
+def main() -> None:
+    parser = arguments()
+    parser.description = __doc__
+    parser.add_argument("--only", nargs="+", default=[], help="the families whose names contain one of these")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    unknown = {n for ranker, _ in FAMILIES.values() for n in ranker} - set(FEATURE_NAMES)
+    unknown |= {n for _, confidence in FAMILIES.values() for n in confidence} - set(CONFIDENCE_NAMES)
+    assert not unknown, f"not features: {unknown}"
+    threshold = load_config().answer.min_confidence
+    rows, extra = gather(args)
+    print(f"family removed: held-out SQuAD hit@1 AUC | in-domain CV hit@1 AUC handled-right@{threshold}", flush=True)
+    for family, dropped in FAMILIES.items():
+        if args.only and not any(part in family for part in args.only):
+            continue
+        print(f"{family}: {judge(without(rows, *dropped), without(extra, *dropped), args, threshold)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
