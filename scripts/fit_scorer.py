@@ -352,3 +352,7 @@ def arguments() -> argparse.ArgumentParser:
     )
     parser.add_argument("--write", action="store_true", help="write index/scorer.json")
     return parser
+
+
+if __name__ == "__main__":
+    main()
