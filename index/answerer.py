@@ -15,7 +15,6 @@ abstains and lists the closest passages instead.
 from __future__ import annotations
 
 import json
-import math
 import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -25,7 +24,7 @@ import numpy as np
 
 from index.acronyms import AcronymExpander
 from index.disagreement import Stated, differing
-from index.features import FEATURE_NAMES, SentenceFacts, idf_overlap, question_shape, sentence_facts, sentence_features
+from index.features import FEATURE_NAMES, SentenceFacts, question_shape, sentence_facts, sentence_features
 from index.followup import NameBook
 from index.kinds import VALUE_KINDS, answer_kind, stated_values
 from index.models import Answer, Citation, Disagreement, Hit, Passage
@@ -36,26 +35,7 @@ from index.store import LoadedIndex
 from index.text import STOPWORDS, tokenize, words
 
 SCORER_PATH = Path(__file__).with_name("scorer.json")
-CONFIDENCE_NAMES = (
-    "best",
-    "margin",
-    "overlap_ctx",
-    "missing_idf",
-    "oov",
-    "p_cos",
-    "cos",
-    "missing_idf_sum",
-    "missing_number",
-    "missing_name",
-    "negation",
-    "type_missing",
-    "kind_missing",
-    "soft_missing",
-    "quote",
-    "bm25_rel",
-    "reader",
-    "reader_gap",
-)
+CONFIDENCE_NAMES = ("best", "p_cos", "cos", "negation", "kind_missing", "soft_missing", "bm25_rel", "reader")
 RERANK_NAMES = ("ranker", "reader")
 READ_CANDIDATES = 6  # sentences the reader reads per question (config answer.read_candidates)
 _NEGATION = {"not", "never", "no", "nor", "without", "n't", "neither"}
@@ -114,14 +94,23 @@ class Scorer:
     confidence: LinearModel
 
     @classmethod
-    def load(cls, path: Path = SCORER_PATH) -> Scorer:
+    def load(cls, path: Path = SCORER_PATH, carry_over: bool = False) -> Scorer:
+        """The fitted weights at `path`; ValueError when they were fitted for other features.
+
+        With `carry_over`, weights are matched to the current features by name instead (0 for a
+        feature the file lacks): only a starting point for scripts/fit_scorer.py after the
+        features change, never for answering.
+        """
         data = json.loads(path.read_text(encoding="utf-8"))
         expected = {"sentence": FEATURE_NAMES, "rerank": RERANK_NAMES, "confidence": CONFIDENCE_NAMES}
-        if any(tuple(data.get(key, {}).get("features", ())) != names for key, names in expected.items()):
+        fitted = {key: tuple(data.get(key, {}).get("features", ())) for key in expected}
+        if not carry_over and any(fitted[key] != names for key, names in expected.items()):
             raise ValueError(f"{path} was fitted for other features; rerun scripts/fit_scorer.py")
 
         def model(key: str) -> LinearModel:
-            return LinearModel(np.array(data[key]["weights"], dtype=np.float32), float(data[key]["bias"]))
+            weight = dict(zip(fitted[key], data[key]["weights"], strict=True))
+            weights = [weight.get(name, 0.0) for name in expected[key]]
+            return LinearModel(np.array(weights, dtype=np.float32), float(data[key]["bias"]))
 
         return cls(model("sentence"), model("rerank"), model("confidence"))
 
@@ -176,19 +165,6 @@ class Answerer:
         self._sentence_facts: dict[int, SentenceFacts] = {}
 
     @cached_property
-    def _sentence_tokens(self) -> list[frozenset[str]]:
-        return [frozenset(tokenize(s.text)) for s in self.index.sentences]
-
-    @cached_property
-    def _idf(self) -> dict[str, float]:
-        df: dict[str, int] = {}
-        for tokens in self._sentence_tokens:
-            for t in tokens:
-                df[t] = df.get(t, 0) + 1
-        n = len(self._sentence_tokens)
-        return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-
-    @cached_property
     def _passage_rows(self) -> dict[str, range]:
         rows: dict[str, range] = {}
         start = 0
@@ -217,7 +193,7 @@ class Answerer:
 
     def warm_up(self) -> None:
         """Precompute token sets and IDF so the first question is as fast as the rest."""
-        _ = self._idf, self._passage_rows, self._piece_idf, self.acronyms, self.names
+        _ = self._passage_rows, self._piece_idf, self.acronyms, self.names
 
     def score(self, query: Query, top_k: int | None = None) -> Scored:
         """Retrieve passages and score every sentence in them."""
@@ -234,7 +210,6 @@ class Answerer:
         bm25_max = float(sent_bm25[rows].max()) if len(rows) else 0.0
         lex_max = float(retrieval.lexical.max()) or 1.0
         shape = question_shape(query.text)
-        qset = set(query.tokens)
         index = self.index
         piece_weights = self._piece_idf.weights(query.pieces.ids)
         soft = soft_match_rows(
@@ -247,22 +222,17 @@ class Answerer:
             neighbours = [
                 k for k in (j - 1, j + 1) if 0 <= k < len(rows) and self.index.sentence_passage[rows[k]] == prow
             ]
-            ctx_tokens = set().union(*(self._sentence_tokens[rows[k]] for k in [j, *neighbours]))
-            own = self._sentence_tokens[row]
             feats.append(
                 sentence_features(
                     cos=float(cos[j]),
                     cos_ctx=max([float(cos[k]) for k in neighbours], default=float(cos[j])),
                     bm25=float(sent_bm25[row]),
                     bm25_max=bm25_max,
-                    overlap=idf_overlap(query.tokens, own, self._idf),
-                    overlap_ctx=idf_overlap(query.tokens, ctx_tokens, self._idf),
                     p_cos=float(retrieval.dense[prow]),
                     p_lex_rel=float(retrieval.lexical[prow]) / lex_max,
                     p_rank=ranks[j],
                     shape=shape,
                     sentence=sentence,
-                    novel=len(own - qset) / (len(own) + 1),
                     facts=self._facts(int(row)),
                     previous=self._previous_facts(int(row)),
                     soft=(float(soft[j, 0]), float(soft[j, 1])),
@@ -306,7 +276,7 @@ class Answerer:
             reader_logits, combined = reader_logits[order[:n]], combined[order[:n]]
         else:  # nothing read (answer.read_candidates 0): the ranker alone decides
             combined = ranker_logits
-        conf_x = self._confidence_features(query, rows, features, ranker_logits, reader_logits, combined)
+        conf_x = self._confidence_features(query, features, ranker_logits, reader_logits)
         confidence = float(scorer.confidence.probability(conf_x)) if len(rows) else 0.0
         return Scored(query, retrieval, rows, features, ranker_logits, reader_logits, combined, conf_x, confidence)
 
@@ -363,53 +333,24 @@ class Answerer:
         return Retrieval(hits, retrieval.dense, retrieval.lexical, retrieval.fused_rank)
 
     def _confidence_features(
-        self,
-        query: Query,
-        rows: np.ndarray,
-        features: np.ndarray,
-        logits: np.ndarray,
-        reader_logits: np.ndarray,
-        combined: np.ndarray,
+        self, query: Query, features: np.ndarray, logits: np.ndarray, reader_logits: np.ndarray
     ) -> np.ndarray:
-        """CONFIDENCE_NAMES for the best of `rows` (sorted best first, with their features and ranker
-        logits; the first `len(reader_logits)` were read and have a combined score)."""
-        if not len(rows):
+        """CONFIDENCE_NAMES for the best candidate: the first of `features` and ranker `logits` (the
+        candidates best first), whose reader logit is `reader_logits[0]` when it was read."""
+        if not len(features):
             return np.zeros(len(CONFIDENCE_NAMES), dtype=np.float32)
         best = features[0]
         name = FEATURE_NAMES.index
-        prow = int(self.index.sentence_passage[rows[0]])
-        passage_tokens = set().union(
-            *(self._sentence_tokens[r] for r in self._passage_rows[self.index.passages[prow].id])
-        )
-        passage_tokens |= set(tokenize(self.index.passages[prow].title))
-        max_idf = max(self._idf.values(), default=1.0)
-        missing = [self._idf.get(t, max_idf) for t in query.tokens if t not in passage_tokens]
-        oov = sum(1 for t in query.tokens if t not in self._idf) / max(len(query.tokens), 1)
-        # Unanswerable questions often swap in a number or a name the passage never mentions.
-        passage_words = set(words(self.index.passages[prow].text)) | set(words(self.index.passages[prow].title))
-        qwords = query.text.split()
-        numbers = [w for w in words(query.text) if any(c.isdigit() for c in w)]
-        names = [w.strip("?,.'’\"") for w in qwords[1:] if w[:1].isupper()]
         return np.array(
             [
                 logits[0],
-                combined[0] - (combined[1] if len(combined) > 1 else combined[0] - 1.0),
-                best[name("overlap_ctx")],
-                max(missing, default=0.0) / max_idf,
-                oov,
                 best[name("p_cos")],
                 best[name("cos")],
-                sum(missing) / max_idf,
-                float(any(n not in passage_words for n in numbers)),
-                float(any(words(n) and words(n)[0] not in passage_words for n in names)),
                 float(any(w in _NEGATION or w.endswith("n't") for w in words(query.text))),
-                best[name("type_missing")],
                 best[name("kind_missing")],
                 best[name("soft_missing")],
-                best[name("quote")],
                 best[name("bm25_rel")],
                 reader_logits[0] if len(reader_logits) else 0.0,
-                reader_logits[0] - reader_logits[1:].max() if len(reader_logits) > 1 else 0.0,
             ],
             dtype=np.float32,
         )
@@ -479,12 +420,7 @@ class Answerer:
     def _own_confidence(self, scored: Scored, i: int) -> float:
         """The confidence that read candidate `i` answers the question, judged as if it were the best."""
         x = self._confidence_features(
-            scored.query,
-            scored.rows[i:],
-            scored.features[i:],
-            scored.ranker_logits[i:],
-            scored.reader_logits[i:],
-            scored.logits[i:],
+            scored.query, scored.features[i:], scored.ranker_logits[i:], scored.reader_logits[i:]
         )
         return float(self.scorer.confidence.probability(x))
 
@@ -514,7 +450,10 @@ class Answerer:
         return self.index.passages[int(self.index.sentence_passage[row])]
 
     def _citation(self, n: int, source: str, start: int, end: int, passage: Passage) -> Citation:
+        """Citation `n` of article text [start, end) in `passage`, the passage widened to the whole
+        quote when the quote reaches into the paragraph before ("But ..." brings its predecessor)."""
         article = self.index.articles[source]
+        passage_start, passage_end = min(passage.start, start), max(passage.end, end)
         return Citation(
             n,
             source,
@@ -522,9 +461,9 @@ class Answerer:
             start,
             end,
             article.text[start:end],
-            passage.start,
-            passage.end,
-            passage.text,
+            passage_start,
+            passage_end,
+            article.text[passage_start:passage_end],
             article.date,
         )
 

@@ -44,8 +44,17 @@ logger = logging.getLogger(__name__)
 class Engine:
     """Answers questions about the corpus named in the config. The constructor is cheap."""
 
-    def __init__(self, config: Config, embedder: Embedder | None = None, reader: Reader | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        embedder: Embedder | None = None,
+        reader: Reader | None = None,
+        scorer: Scorer | None = None,
+    ) -> None:
+        """`embedder`, `reader` and `scorer` default to the configured model, the shipped reader and
+        index/scorer.json; scripts pass their own to share one model or to refit the scorer."""
         self.config = config
+        self.scorer = scorer
         self.embedder = embedder or make_embedder(config.model.name, config.model.batch_size, config.model.threads)
         self.reader = reader or Reader.shared(threads=config.model.threads, precision=config.model.precision)
         self._answerer: Answerer | None = None
@@ -173,7 +182,7 @@ class Engine:
         a = self.config.answer
         answerer = Answerer(
             index,
-            Scorer.load(),
+            self.scorer or Scorer.load(),
             self.reader,
             self.config.retrieval.top_k,
             self.config.retrieval.rrf_k,

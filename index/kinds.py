@@ -1,7 +1,6 @@
 """The specific kind of answer a question asks for, and whether a sentence holds one.
 
-`features.question_type` sorts questions coarsely (a person, a date, a number,
-a place, a name). This module looks closer where the wording allows it: "how
+Where the wording allows it, a question asks for one kind of thing: "how
 old" wants an age ("30-year-old"), "how much money did she raise" wants an
 amount of money, "what share of the vote" a percentage, "how many candidates"
 a count that is not part of a date, "what office did she hold" a title

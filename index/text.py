@@ -166,7 +166,7 @@ def words(text: str) -> list[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """Stemmed content words: the terms BM25 and overlap features compare."""
+    """Stemmed content words: the terms BM25 compares."""
     out = []
     for w in words(text):
         w = w.split("'")[0]  # possessives: "georgia's" -> "georgia"

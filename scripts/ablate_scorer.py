@@ -29,50 +29,29 @@ from index.config import load_config
 from index.evaluate import confidence_auc, held_out_articles
 from index.features import FEATURE_NAMES
 
-RETRIEVAL = ("cos", "cos_ctx", "bm25_rel", "bm25_log", "overlap", "overlap_ctx", "p_cos", "p_lex_rel", "p_rank")
-READING = ("best", "margin", "reader", "reader_gap")
+RETRIEVAL = ("cos", "cos_ctx", "bm25_rel", "bm25_log", "p_cos", "p_lex_rel", "p_rank")
+READING = ("best", "reader")
 RANKER_SHARED = tuple(n for n in CONFIDENCE_NAMES if n in FEATURE_NAMES)  # the best sentence's ranker features
-HAND_CONFIDENCE = tuple(n for n in CONFIDENCE_NAMES if n not in READING)
 # family -> (ranker features dropped, confidence-only features dropped). A ranker feature that the
-# confidence model reads for the best sentence goes from both.
+# confidence model reads for the best sentence goes from both. The families this script found
+# redundant (question type, proximity, sentence shape, quote/caption/headline, word overlap, and the
+# confidence's missing-word, missing-number/name and margin features) were removed from the code.
 FAMILIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "none (the shipped features)": ((), ()),
-    "all but retrieval's and the reader's": (tuple(n for n in FEATURE_NAMES if n not in RETRIEVAL), HAND_CONFIDENCE),
-    "confidence: all but the reading scores": ((), HAND_CONFIDENCE),
+    "all but retrieval's and the reader's": (
+        tuple(n for n in FEATURE_NAMES if n not in RETRIEVAL),
+        tuple(n for n in CONFIDENCE_NAMES if n not in READING),
+    ),
+    "confidence: all but the reading scores": ((), tuple(n for n in CONFIDENCE_NAMES if n not in READING)),
     "answer kind (kinds.py)": (("kind_match", "kind_missing"), ()),
-    "question type": (("type_missing", "person", "date", "number", "place", "entity"), ()),
     "soft word match (soft_match.py)": (("soft", "soft_missing"), ()),
-    "proximity (proximity.py)": (("proximity",), ()),
     "names": (("names_missing", "names_missing_ctx", "named_head", "caps"), ()),
-    "sentence shape": (("novel", "length", "first_in_passage"), ()),
-    "quote, caption, former, headline": (("quote", "caption", "former", "headline"), ()),
     "dense similarity": (("cos", "cos_ctx"), ()),
     "sentence BM25": (("bm25_rel", "bm25_log"), ()),
-    "word overlap": (("overlap", "overlap_ctx"), ()),
     "passage retrieval": (("p_cos", "p_lex_rel", "p_rank"), ()),
-    "confidence: words missing from the passage": ((), ("missing_idf", "missing_idf_sum", "oov")),
-    "confidence: number or name missing": ((), ("missing_number", "missing_name")),
     "confidence: negation": ((), ("negation",)),
-    "confidence: margins": ((), ("margin", "reader_gap")),
     "confidence: the best sentence's ranker features": ((), RANKER_SHARED),
 }
-# What the families above found redundant (each cost at most 0.003 on every figure), removed together.
-_REDUNDANT_RANKER = (
-    *("type_missing", "person", "date", "number", "place", "entity", "proximity", "novel", "length"),
-    *("first_in_passage", "quote", "caption", "former", "headline", "overlap", "overlap_ctx"),
-)
-_REDUNDANT_CONFIDENCE = (
-    *("missing_idf", "missing_idf_sum", "oov", "missing_number", "missing_name", "margin", "reader_gap"),
-)
-FAMILIES["together: every redundant family"] = (_REDUNDANT_RANKER, _REDUNDANT_CONFIDENCE)
-FAMILIES["together, and names"] = (
-    (*_REDUNDANT_RANKER, "names_missing", "names_missing_ctx", "named_head", "caps"),
-    _REDUNDANT_CONFIDENCE,
-)
-FAMILIES["together, names and answer kind"] = (
-    (*_REDUNDANT_RANKER, "names_missing", "names_missing_ctx", "named_head", "caps", "kind_match", "kind_missing"),
-    _REDUNDANT_CONFIDENCE,
-)
 
 
 class _WithoutConfidence:

@@ -306,14 +306,17 @@ def gather(args) -> tuple[list[Row], list[Row]]:
     plus `args.off_topic` benchmark questions asked of the extra corpus as unanswerable ones.
     """
     config = parse_config({"corpus": {"dir": str(args.corpus.resolve())}}, Path.cwd()).with_paths(index=args.index)
-    engine = Engine(config)
+    # The shipped weights only choose which sentences are read first (staged() reads the rest), so
+    # after a change of features those that still exist are a good enough start.
+    start = Scorer.load(carry_over=True)
+    engine = Engine(config, scorer=start)
     engine.warm_up(progress=True)
     questions = sample(load_questions(args.questions), args.limit, args.seed)
     rows = collect(engine, questions)
     if not (args.extra_corpus and args.extra_questions):
         return rows, []
     extra_config = parse_config({"corpus": {"dir": str(args.extra_corpus.resolve())}}, Path.cwd())
-    extra_engine = Engine(extra_config, embedder=engine.embedder)
+    extra_engine = Engine(extra_config, embedder=engine.embedder, scorer=start)
     extra_engine.warm_up()
     in_domain = [q for path in args.extra_questions for q in load_questions(path)]
     # A question about another topic altogether must be abstained on too: the benchmark's own

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 from support import make_config
 
-from index.boilerplate import looks_like_caption, looks_like_headline
 from index.engine import Engine
 from index.features import _is_shouting, _names_head, names_missing, question_shape, sentence_facts
 
@@ -29,19 +28,6 @@ def test_a_new_proper_name_built_on_the_asked_noun_is_recognised():
     assert _names_head("His girlfriend is an Emory University medical student.", shape)
     assert not _names_head("University officials declined to comment.", shape)  # no name before it
     assert not _names_head("She studies medicine at a state university.", shape)
-
-
-@pytest.mark.parametrize(
-    ("question", "wants"),
-    [
-        ("What did the senator say about taxes?", True),
-        ("How did Ossoff describe the election?", True),
-        ("What did Trump's tweet call the media?", True),
-        ("Which network interviewed Ossoff?", False),
-    ],
-)
-def test_say_questions_ask_for_a_quotation(question: str, wants: bool):
-    assert question_shape(question).wants_quote is wants
 
 
 def test_shouting_is_a_banner_not_a_statement():
@@ -90,6 +76,24 @@ def test_a_sentence_after_an_introduction_brings_the_introduction(tmp_path: Path
     assert (
         engine.index.articles["mayor.txt"].text[start:end] == "The mayor wrote in a letter reading:\n\nTAXES WILL FALL."
     )
+
+
+def test_a_citations_passage_holds_a_quote_widened_into_the_paragraph_before(tmp_path: Path):
+    engine = _engine_for(
+        tmp_path,
+        "Mayor's race\n\nThe mayor won the harbour seat in 2010 by a wide margin.\n\n"
+        "But she lost it in 2014 to a fisherman.\n\nResidents cheered.\n",
+    )
+    answerer = engine._ready()
+    row = next(i for i, s in enumerate(engine.index.sentences) if s.text.startswith("But she lost"))
+    start, end = answerer._answer_span(row)
+    passage = answerer._passage_of(row)
+    assert start < passage.start  # the quote reaches into the paragraph before
+    citation = answerer._citation(1, "mayor.txt", start, end, passage)
+    text = engine.index.articles["mayor.txt"].text
+    assert citation.passage_start <= citation.start < citation.end <= citation.passage_end
+    assert citation.passage_text == text[citation.passage_start : citation.passage_end]
+    assert citation.quote in citation.passage_text and citation.passage_text.endswith("to a fisherman.")
 
 
 def test_widening_stops_at_max_sentences_and_at_the_article_edge(tmp_path: Path):
@@ -141,31 +145,3 @@ def test_names_left_out_of_the_sentence_and_its_predecessor_are_counted():
     assert missing("Handel's campaign raised $4 million.") == (0.5, 0.5)
     assert missing("She raised $4 million.", previous="Karen Handel spoke.") == (1.0, 0.0)
     assert names_missing(frozenset(), sentence_facts("Anything.").names, frozenset()) == (0.0, 0.0)
-
-
-@pytest.mark.parametrize(
-    ("sentence", "caption"),
-    [
-        ("Democratic candidate Jon Ossoff speaks to volunteers at an election rally.", True),
-        ("A voter casts a ballot in a special election in Atlanta, Tuesday, April 18, 2017.", True),
-        ("Ossoff spoke to volunteers on Monday afternoon.", False),
-        ("Q stands for the Quaternary period.", False),
-        ('Handel speaks often of "fresh leadership," her spokesman said.', False),
-    ],
-)
-def test_photo_captions_are_recognised_by_their_present_tense(sentence: str, caption: bool):
-    assert looks_like_caption(sentence) is caption
-
-
-@pytest.mark.parametrize(
-    ("sentence", "headline"),
-    [
-        ("Georgia's 6th District Special Election Results: Democrats try to turn a House seat blue", True),
-        ("Takeaways From The Georgia 6 Special Election", True),
-        ("The Democratic Congressional Campaign Committee Spent Heavily.", False),  # a statement ends in a stop
-        ("Latest News", False),  # too short to judge; boilerplate handles it
-        ("ossoff and handel head to a runoff in june", False),
-    ],
-)
-def test_headlines_are_recognised(sentence: str, headline: bool):
-    assert looks_like_headline(sentence) is headline

@@ -36,7 +36,7 @@ from index.text import words
         ("Which network interviewed Ossoff?", "outlet"),
         ("Which newspaper did Ossoff talk to?", "outlet"),
         ("What polling average showed a tight race?", None),
-        ("Who is the Democratic candidate?", None),  # "who" is features.question_type's job
+        ("Who is the Democratic candidate?", None),  # any name would do: no specific kind
         ("What did Trump's tweet call the media?", None),
     ],
 )

@@ -3,7 +3,7 @@
 Each case runs in a child process with a generous limit: the fixed code takes
 milliseconds, the code these tests guard against took hours (an exponential
 title pattern) or minutes (a splitter that rescanned the article from its
-start at every full stop, answer proximity comparing every pair of words),
+start at every full stop),
 so only a regression, not a slow machine, fails them.
 """
 
@@ -46,13 +46,12 @@ CASES = {
         "quotes = '\"' * 200_000 + ' Next.'\n"
         "assert sentence_spans(quotes) == [(0, len(quotes))]  # no stop, no boundary\n"
     ),
-    "answer proximity in a scraped 'sentence' of 300,000 words": (
-        "from index.proximity import proximity_features, word_positions\n"
-        "from index.text import tokenize, words\n"
-        "positions = word_positions('former Ossoff won the race in Georgia ' * 50_000)\n"
-        "question = 'Ossoff race'\n"
-        "terms, question_words = frozenset(tokenize(question)), frozenset(words(question))\n"
-        "assert proximity_features(positions, terms, question_words) == (0.5, 1.0)  # Georgia, 2 words on\n"
+    "the ranker's sentence facts and named-head check on a scraped 'sentence' of 300,000 words": (
+        "from index.features import _names_head, question_shape, sentence_facts\n"
+        "sentence = 'former Ossoff won the race in Georgia University ' * 50_000\n"
+        "facts = sentence_facts(sentence)\n"
+        "assert 'ossoff' in facts.names and not facts.shouting\n"
+        "assert _names_head(sentence, question_shape('Which university did Ossoff attend?'))\n"
     ),
     "a 20 MB scrape of 50 paragraphs repeated, split into 50 passages in bounded memory": (
         "import pathlib, re\n"
