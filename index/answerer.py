@@ -192,7 +192,8 @@ class Answerer:
         return Answer(scored.query.text, None, scored.confidence, self._closest_passages(scored))
 
     def warm_up(self) -> None:
-        """Precompute token sets and IDF so the first question is as fast as the rest."""
+        """Precompute the lookups (passage rows, word-piece IDF, acronyms, names) so that the first
+        question is as fast as the rest."""
         _ = self._passage_rows, self._piece_idf, self.acronyms, self.names
 
     def score(self, query: Query, top_k: int | None = None) -> Scored:

@@ -92,10 +92,11 @@ def test_the_runoff_winner_is_never_invented(real_engine: Engine):
 
 # Regression floors, under what `racebot eval` reports (the eval command has the real figures).
 # The held-out, chat and unseen files are ones no fitting or training has seen. With the 6-layer reader's
-# second run and the ranker without the features it made redundant they measure (answer / citation /
-# unanswerables abstained) 0.71 / 0.83 / 0.50 (held-out; 0.71 / 0.81 / 0.33 after the reader's first run,
-# 0.64 / 0.71 / 0.22 with the 3-layer one), 0.74 / 0.88 / 0.66 (chat; 0.68 / 0.88 / 0.59, 0.65 / 0.83 /
-# 0.50) and 0.66 / 0.79 / 0.49 (unseen); seeds 0.95 / 0.98 / 0.92; dev 0.95 / 0.86 / 3 of 3.
+# third run and the ranker without the features it made redundant they measure (answer / citation /
+# unanswerables abstained) 0.76 / 0.88 / 0.56 (held-out; 0.71 / 0.83 / 0.50 after the second run, 0.71 /
+# 0.81 / 0.33 after the first, 0.64 / 0.71 / 0.22 with the 3-layer reader), 0.77 / 0.91 / 0.78 (chat;
+# 0.74 / 0.88 / 0.66, 0.68 / 0.88 / 0.59, 0.65 / 0.83 / 0.50) and 0.71 / 0.80 / 0.53 (unseen; 0.66 /
+# 0.79 / 0.49); seeds 0.96 / 0.99 / 0.96; dev 0.95 / 0.86 / 3 of 3.
 QUALITY_FLOORS = [
     pytest.param(
         DEV,
@@ -110,17 +111,17 @@ QUALITY_FLOORS = [
     ),
     pytest.param(
         HELD_OUT_QUESTIONS,
-        {"answer_accuracy": 0.65, "citation_accuracy": 0.78, "abstention_on_unanswerable": 0.4, "hit@3": 0.8},
+        {"answer_accuracy": 0.7, "citation_accuracy": 0.8, "abstention_on_unanswerable": 0.45, "hit@3": 0.8},
         id="held-out questions",
     ),
     pytest.param(
         CHAT_QUESTIONS,
-        {"answer_accuracy": 0.66, "citation_accuracy": 0.82, "abstention_on_unanswerable": 0.6, "hit@3": 0.8},
+        {"answer_accuracy": 0.7, "citation_accuracy": 0.85, "abstention_on_unanswerable": 0.7, "hit@3": 0.8},
         id="chat-style questions",
     ),
     pytest.param(
         UNSEEN_QUESTIONS,
-        {"answer_accuracy": 0.6, "citation_accuracy": 0.72, "abstention_on_unanswerable": 0.4, "hit@3": 0.8},
+        {"answer_accuracy": 0.65, "citation_accuracy": 0.75, "abstention_on_unanswerable": 0.45, "hit@3": 0.8},
         id="unseen questions",
     ),
 ]
