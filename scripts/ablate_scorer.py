@@ -23,11 +23,11 @@ import dataclasses
 import logging
 
 import numpy as np
-from fit_scorer import Row, arguments, confidence_table, cross_validated, fit_all, gather, in_articles
+from fit_scorer import Row, arguments, confidence_table, cross_validated, fit_all, gather, halves
 
 from index.answerer import CONFIDENCE_NAMES
 from index.config import load_config
-from index.evaluate import confidence_auc, held_out_articles
+from index.evaluate import confidence_auc
 from index.features import FEATURE_NAMES
 
 RETRIEVAL = ("cos", "cos_ctx", "bm25_rel", "bm25_log", "p_cos", "p_lex_rel", "p_rank")
@@ -82,9 +82,7 @@ def without(rows: list[Row], ranker: tuple[str, ...], confidence: tuple[str, ...
 
 
 def judge(rows: list[Row], extra: list[Row], args, threshold: float) -> str:
-    held_out = held_out_articles([r.question for r in rows])
-    train = [r for r in rows if not in_articles(r, held_out)]
-    test = [r for r in rows if in_articles(r, held_out)]
+    train, test = halves(rows)
     sent, rerank, conf = fit_all(train, [], args.extra_weight)
     X, right = confidence_table(test, sent, rerank)
     p = conf.probability(X)

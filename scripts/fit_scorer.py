@@ -272,9 +272,7 @@ def main() -> None:
     args = arguments().parse_args()
     logging.basicConfig(level=logging.WARNING)
     rows, extra = gather(args)
-    held_out = held_out_articles([r.question for r in rows])
-    train = [r for r in rows if not in_articles(r, held_out)]
-    test = [r for r in rows if in_articles(r, held_out)]
+    train, test = halves(rows)
     models = fit_all(train, [], args.extra_weight)
     report("train half", train, *models)
     report("held-out half", test, *models)
@@ -295,8 +293,14 @@ def main() -> None:
         print(f"wrote {SCORER_PATH}")
 
 
-def in_articles(row: Row, articles) -> bool:
-    return bool(row.question.sources) and row.question.sources[0] in articles
+def halves(rows: list[Row]) -> tuple[list[Row], list[Row]]:
+    """The benchmark rows split by article: the half to fit on and the held-out half to judge on."""
+    held_out = held_out_articles([r.question for r in rows])
+
+    def is_held_out(row: Row) -> bool:
+        return bool(row.question.sources) and row.question.sources[0] in held_out
+
+    return [r for r in rows if not is_held_out(r)], [r for r in rows if is_held_out(r)]
 
 
 def gather(args) -> tuple[list[Row], list[Row]]:

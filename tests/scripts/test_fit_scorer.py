@@ -41,3 +41,17 @@ def test_a_questions_rows_share_one_fold_and_every_fold_is_used():
     for g in range(50):
         assert len({f for f, h in zip(folds, groups, strict=True) if h == g}) == 1
     assert set(folds) == {0, 1, 2, 3, 4}
+
+
+def test_the_halves_split_the_benchmark_by_article_and_keep_every_row():
+    from fit_scorer import Row, halves
+
+    from index.evaluate import held_out_articles
+
+    questions = [EvalQuestion(f"Question {i}?", ("x",), (f"article-{i % 6}",)) for i in range(30)]
+    rows = [Row(q, None, None, None, {}) for q in questions]  # halves reads only the questions
+    train, test = halves(rows)
+    held_out = held_out_articles(questions)
+    assert held_out and len(train) + len(test) == len(rows)
+    assert all(r.question.sources[0] in held_out for r in test)
+    assert not any(r.question.sources[0] in held_out for r in train)
