@@ -3,8 +3,9 @@
 Three steps: a linear ranker orders every candidate sentence of the retrieved
 passages by cheap features (index/features.py); the reader (index/reader.py), a
 cross-encoder trained here, reads the question with each of the ranker's best
-`read_candidates` sentences; a second linear model combines the two scores and
-picks the answer. The answer is always a contiguous span of one article: the best-scoring
+`read_candidates` sentences, and the next `read_more` when the best of those would
+not be answered with; a second linear model combines the two scores and picks the
+answer. The answer is always a contiguous span of one article: the best-scoring
 sentence, widened to the sentence before when it opens with a word that points
 back ("He", "This", "But") or that sentence introduces it ("... reading:"), and
 to the sentence after when it ends in a colon. Confidence is a calibrated probability that
@@ -38,6 +39,7 @@ SCORER_PATH = Path(__file__).with_name("scorer.json")
 CONFIDENCE_NAMES = ("best", "p_cos", "cos", "negation", "kind_missing", "soft_missing", "bm25_rel", "reader")
 RERANK_NAMES = ("ranker", "reader")
 READ_CANDIDATES = 6  # sentences the reader reads per question (config answer.read_candidates)
+READ_MORE = 6  # and the ranker's next ones when those leave it unsure (config answer.read_more)
 _NEGATION = {"not", "never", "no", "nor", "without", "n't", "neither"}
 MIN_CANDIDATE_SENTENCES = 40
 SUPPORT_MARGIN = 2.0  # a supporting citation scores within this many logits of the answer
@@ -149,11 +151,13 @@ class Answerer:
         max_sentences: int = 3,
         max_citations: int = 3,
         read_candidates: int = READ_CANDIDATES,
+        read_more: int = READ_MORE,
     ) -> None:
         self.index = index
         self.scorer = scorer
         self.reader = reader
         self.read_candidates = read_candidates
+        self.read_more = read_more
         self.top_k = top_k
         self.rrf_k = rrf_k
         self.min_confidence = min_confidence
@@ -244,17 +248,33 @@ class Answerer:
         order = np.argsort(-logits, kind="stable")
         rows, features, logits = rows[order], features[order], logits[order]
         ranked = time.perf_counter()
-        read = [self.index.sentences[r].text for r in rows[: self.read_candidates]]
-        reader_logits = self.reader.score(query.text, read) if read else np.zeros(0, dtype=np.float32)
-        done_reading = time.perf_counter()
+        reader_logits = self._read(query, rows[: self.read_candidates])
+        read_seconds = time.perf_counter() - ranked
         scored = self.combine(query, retrieval, rows, features, logits, reader_logits)
+        if self._unsure(scored) and len(rows) > len(reader_logits):
+            reading_more = time.perf_counter()
+            more = rows[len(reader_logits) : len(reader_logits) + self.read_more]
+            reader_logits = np.concatenate([reader_logits, self._read(query, more)])
+            read_seconds += time.perf_counter() - reading_more
+            scored = self.combine(query, retrieval, rows, features, logits, reader_logits)
         seconds = {
             "retrieve": retrieved - started,
             "rank": ranked - retrieved,
-            "read": done_reading - ranked,
-            "judge": time.perf_counter() - done_reading,
+            "read": read_seconds,
+            "judge": time.perf_counter() - ranked - read_seconds,
         }
         return replace(scored, seconds=seconds)
+
+    def _read(self, query: Query, rows: np.ndarray) -> np.ndarray:
+        """The reader's logits for sentences `rows`, in one batched pass."""
+        if not len(rows):
+            return np.zeros(0, dtype=np.float32)
+        return self.reader.score(query.text, [self.index.sentences[r].text for r in rows])
+
+    def _unsure(self, scored: Scored) -> bool:
+        """Whether to read `read_more` more of the ranker's sentences: the reader read some, and the
+        best of them would not be answered with (the right one is often just past the first few)."""
+        return bool(self.read_more and len(scored.reader_logits) and scored.confidence < self.min_confidence)
 
     def combine(
         self,

@@ -43,6 +43,7 @@ class AnswerSettings:
     max_sentences: int = 3
     max_citations: int = 3
     read_candidates: int = 6  # the ranker's best sentences the reader reads; 0: the ranker alone (faster, worse)
+    read_more: int = 6  # the ranker's next sentences read too when the first reading leaves it unsure
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,9 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
     index = r.section(data, "index", {"dir", "root", "on_stale"})
     model = r.section(data, "model", {"name", "batch_size", "threads", "precision"})
     retrieval = r.section(data, "retrieval", {"top_k", "rrf_k", "max_passage_chars"})
-    answer = r.section(data, "answer", {"min_confidence", "max_sentences", "max_citations", "read_candidates"})
+    answer = r.section(
+        data, "answer", {"min_confidence", "max_sentences", "max_citations", "read_candidates", "read_more"}
+    )
     bot = r.section(
         data,
         "bot",
@@ -263,6 +266,7 @@ def parse_config(data: Any, base_dir: Path, path: Path | None = None) -> Config:
             max_sentences=r.between(answer, "answer.max_sentences", int, AnswerSettings.max_sentences, 1, 10),
             max_citations=r.between(answer, "answer.max_citations", int, AnswerSettings.max_citations, 1, 10),
             read_candidates=r.between(answer, "answer.read_candidates", int, AnswerSettings.read_candidates, 0, 50),
+            read_more=r.between(answer, "answer.read_more", int, AnswerSettings.read_more, 0, 50),
         ),
         bot=BotSettings(
             prefix=prefix,

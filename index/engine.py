@@ -190,6 +190,7 @@ class Engine:
             a.max_sentences,
             a.max_citations,
             a.read_candidates,
+            a.read_more,
         )
         answerer.warm_up()
         self._answerer = answerer  # one assignment: readers see the old or the new, never a mix

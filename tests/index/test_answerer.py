@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from support import SEEDS
 
@@ -145,11 +146,32 @@ def test_the_disagreement_set_floor(real_engine: Engine):
 
 
 def test_the_reader_reads_the_rankers_best_candidates(real_engine: Engine):
-    _answer, scored = real_engine.ask_explained("handel old job")
+    answer, scored = real_engine.ask_explained("ossoff age")
+    assert answer.text and scored.confidence >= real_engine.config.answer.min_confidence  # sure: no second reading
     read = real_engine.config.answer.read_candidates
     assert len(scored.reader_logits) == len(scored.logits) == min(read, len(scored.rows))
     assert list(scored.logits) == sorted(scored.logits, reverse=True)  # the read ones, best combined score first
     assert set(scored.seconds) == {"embed", "retrieve", "rank", "read", "judge", "compose"}
+
+
+def test_when_the_first_reading_leaves_it_unsure_the_reader_reads_the_next_candidates(real_engine: Engine):
+    answer = real_engine.config.answer
+    _abstained, scored = real_engine.ask_explained("handel age")  # the articles don't say
+    assert scored.confidence < answer.min_confidence
+    assert len(scored.reader_logits) == len(scored.logits) == answer.read_candidates + answer.read_more
+    assert list(scored.logits) == sorted(scored.logits, reverse=True)
+    ranker_order = np.argsort(-scored.ranker_logits, kind="stable")
+    first_read = set(scored.rows[ranker_order][: len(scored.reader_logits)].tolist())
+    assert set(scored.rows[: len(scored.reader_logits)].tolist()) == first_read  # the ranker's best 12, re-ordered
+
+
+def test_with_read_more_0_the_reader_reads_once(corpus: Path, tmp_path: Path):
+    from support import make_config
+
+    engine = Engine(make_config(corpus, tmp_path / "index", answer={"read_more": 0}))
+    _answer, scored = engine.ask_explained("What is the capital of Mongolia?")
+    assert scored.confidence < engine.config.answer.min_confidence  # unsure, yet read once
+    assert len(scored.reader_logits) == min(engine.config.answer.read_candidates, len(scored.rows))
 
 
 def test_with_read_candidates_0_the_ranker_alone_answers(corpus: Path, tmp_path: Path):

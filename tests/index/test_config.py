@@ -14,7 +14,7 @@ def test_the_shipped_config_is_valid():
 def test_every_problem_is_reported_at_once_by_key_path(tmp_path: Path):
     bad = {
         "retrieval": {"top_k": -2},
-        "answer": {"min_confidence": 3, "read_candidates": 500},
+        "answer": {"min_confidence": 3, "read_candidates": 500, "read_more": -1},
         "model": {"threads": "two", "precision": "fp8"},
         "bot": {"prefix": "", "admins": {"user_ids": "me"}},
         "index": {"on_stale": "sometimes"},
@@ -27,6 +27,7 @@ def test_every_problem_is_reported_at_once_by_key_path(tmp_path: Path):
         "retrieval.top_k must be between 1 and 100, got -2",
         "answer.min_confidence must be between 0 and 1, got 3.0",
         "answer.read_candidates must be between 0 and 50, got 500",
+        "answer.read_more must be between 0 and 50, got -1",
         "model.threads must be int, got 'two'",
         "model.precision must be one of auto, float32, bfloat16, got 'fp8'",
         "bot.prefix must be 1 to 5 characters",
@@ -35,7 +36,7 @@ def test_every_problem_is_reported_at_once_by_key_path(tmp_path: Path):
         "colour is not a known setting",
     ):
         assert expected in problems
-    assert len(caught.value.problems) == 9
+    assert len(caught.value.problems) == 10
 
 
 def test_bad_yaml_and_missing_file_are_clear(tmp_path: Path):
