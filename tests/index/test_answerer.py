@@ -112,17 +112,17 @@ QUALITY_FLOORS = [
     ),
     pytest.param(
         HELD_OUT_QUESTIONS,
-        {"answer_accuracy": 0.7, "citation_accuracy": 0.8, "abstention_on_unanswerable": 0.45, "hit@3": 0.8},
+        {"answer_accuracy": 0.7, "citation_accuracy": 0.8, "abstention_on_unanswerable": 0.5, "hit@3": 0.8},
         id="held-out questions",
     ),
     pytest.param(
         CHAT_QUESTIONS,
-        {"answer_accuracy": 0.7, "citation_accuracy": 0.85, "abstention_on_unanswerable": 0.7, "hit@3": 0.8},
+        {"answer_accuracy": 0.7, "citation_accuracy": 0.85, "abstention_on_unanswerable": 0.8, "hit@3": 0.8},
         id="chat-style questions",
     ),
     pytest.param(
         UNSEEN_QUESTIONS,
-        {"answer_accuracy": 0.65, "citation_accuracy": 0.75, "abstention_on_unanswerable": 0.45, "hit@3": 0.8},
+        {"answer_accuracy": 0.68, "citation_accuracy": 0.78, "abstention_on_unanswerable": 0.5, "hit@3": 0.8},
         id="unseen questions",
     ),
 ]
@@ -137,9 +137,9 @@ def test_question_set_quality_floor(real_engine: Engine, questions: Path, floors
 
 
 def test_the_disagreement_set_floor(real_engine: Engine):
-    """`racebot eval eval/disagreements.yaml` measures 0.26 found and shown (5 of 19; 8 before the reader's
-    second run, which finds the other article's figure less likely to answer: "Early returns ... 51 percent"
-    for "What share of the vote did Jon Ossoff receive?", so it is no longer a strong candidate)."""
+    """`racebot eval eval/disagreements.yaml` measures 0.21 found and shown (4 of 19; 8 before the reader's
+    second run and 5 before its fourth, which find the other article's figure less likely to answer: "Early
+    returns ... 51 percent" for "What share of the vote did Jon Ossoff receive?" is no longer a strong candidate)."""
     summary = run_eval(real_engine, load_questions(DISAGREEMENTS)).summary()
     assert summary["disagreements_expected"] >= 15
     assert summary["disagreement_found"] >= 0.2 and summary["disagreement_shown"] >= 0.2
