@@ -99,6 +99,8 @@ def staged(row: Row, sent: LinearModel, rerank: LinearModel) -> tuple[Scored, np
     """The question scored as the answerer would with `sent` and `rerank`, and the labels in that order.
 
     Sentences that the new ranker puts among the read ones and that were not read before are read now.
+    Only the first reading is fitted on: the answerer's second (`answer.read_more`, when unsure) is
+    judged by the same models.
     """
     s, answerer = row.scored, row.answerer
     logits = sent.logit(s.features)
