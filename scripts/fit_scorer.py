@@ -14,6 +14,13 @@ regression over the features in index/answerer.py. Benchmark
 articles are split in two by position: the figures printed for the held-out
 half are what to expect on unseen articles; the extra (in-domain) set is judged
 by cross-validation. The weights written are then fitted on everything.
+
+`--benchmark-fit held-out` fits on the held-out half only: the reader trained on the other
+half, whose logits flatter it, so there the fit learns how far to trust the reader on articles
+it never saw. Measured with the reader's fourth run (all of squad2-dev-a, in-domain weight 10):
+held-out half cross-fitted hit@1 0.854 to 0.859 against 0.850 when fitted on everything, AUC
+about the same; on the bundled articles' judging sets a wash against the shipped scorer. So the
+shipped scorer.json is still fitted the default way.
 """
 
 from __future__ import annotations
@@ -275,13 +282,17 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     rows, extra = gather(args)
     train, test = halves(rows)
-    models = fit_all(train, [], args.extra_weight)
-    report("train half", train, *models)
-    report("held-out half", test, *models)
+    if args.benchmark_fit == "held-out":
+        cross_fit_held_out(test, extra, args.extra_weight)
+        rows = test
+    else:
+        models = fit_all(train, [], args.extra_weight)
+        report("train half", train, *models)
+        report("held-out half", test, *models)
     if extra:
         cross_validate(rows, extra, args)
     sent, rerank, conf = models = fit_all(rows, extra, args.extra_weight)
-    report("all (fitted on all)", rows, *models)
+    report("held-out half (fitted on it)" if args.benchmark_fit == "held-out" else "all (fitted on all)", rows, *models)
     if extra:
         report("extra set (fitted on all)", extra, *models)
     scorer = {
@@ -303,6 +314,38 @@ def halves(rows: list[Row]) -> tuple[list[Row], list[Row]]:
         return bool(row.question.sources) and row.question.sources[0] in held_out
 
     return [r for r in rows if not is_held_out(r)], [r for r in rows if is_held_out(r)]
+
+
+def article_folds(rows: list[Row], folds: int = 2) -> list[list[Row]]:
+    """`rows` dealt into `folds` by article (every `folds`-th article by sorted name), so no
+    article's questions are both fitted on and judged."""
+
+    def article(row: Row) -> str:
+        return row.question.sources[0] if row.question.sources else ""
+
+    fold_of = {name: i % folds for i, name in enumerate(sorted({article(r) for r in rows}))}
+    return [[r for r in rows if fold_of[article(r)] == k] for k in range(folds)]
+
+
+def cross_fit_held_out(held_out: list[Row], extra: list[Row], extra_weight: float) -> None:
+    """Print the held-out half's figures when the models are fitted on the held-out half itself:
+    each half of its articles judged by models fitted on the other half (plus the extra rows)."""
+    hits, answerable_p, unanswerable_p = [], [], []
+    parts = article_folds(held_out)
+    for k, judged in enumerate(parts):
+        fitted_on = [r for j, part in enumerate(parts) if j != k for r in part]
+        sent, rerank, conf = fit_all(fitted_on, extra, extra_weight)
+        X, y = confidence_table(judged, sent, rerank)
+        p = conf.probability(X)
+        answerable = np.array([r.question.answerable for r in judged], dtype=bool)
+        hits += list(y[answerable])
+        answerable_p += list(p[answerable])
+        unanswerable_p += list(p[~answerable])
+    print(
+        f"held-out half, cross-fitted by article: sentence hit@1 {np.mean(hits):.3f} on {len(hits)} answerable; "
+        f"confidence AUC answerable-vs-unanswerable {confidence_auc(answerable_p, unanswerable_p):.3f}",
+        flush=True,
+    )
 
 
 def gather(args) -> tuple[list[Row], list[Row]]:
@@ -358,6 +401,13 @@ def arguments() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--chat-forms", type=int, default=1, help="chat-style rewrites of each extra question added to the fit"
+    )
+    parser.add_argument(
+        "--benchmark-fit",
+        choices=("all", "held-out"),
+        default="all",
+        help="benchmark questions the models are fitted on: all of the sample, or only the held-out half's "
+        "(whose reader logits are honest: the reader never trained on them), judged then by cross-fitting",
     )
     parser.add_argument("--write", action="store_true", help="write index/scorer.json")
     return parser

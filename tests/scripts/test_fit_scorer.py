@@ -55,3 +55,14 @@ def test_the_halves_split_the_benchmark_by_article_and_keep_every_row():
     assert held_out and len(train) + len(test) == len(rows)
     assert all(r.question.sources[0] in held_out for r in test)
     assert not any(r.question.sources[0] in held_out for r in train)
+
+
+def test_article_folds_deal_whole_articles_and_keep_every_row():
+    from fit_scorer import Row, article_folds
+
+    questions = [EvalQuestion(f"Question {i}?", ("x",), (f"article-{i % 5}",)) for i in range(40)]
+    rows = [Row(q, None, None, None, {}) for q in questions]  # article_folds reads only the questions
+    folds = article_folds(rows, folds=2)
+    assert sum(len(f) for f in folds) == len(rows) and all(folds)
+    articles = [{r.question.sources[0] for r in fold} for fold in folds]
+    assert not articles[0] & articles[1]
