@@ -37,6 +37,8 @@ eval: $(STAMP)  ## accuracy on the development questions
 # Retrain rarely: every shipped retrain stays in the repository's history. Compare `make eval` and a
 # SQuAD sample before keeping a refitted scorer: after the fourth run the refit measured worse than
 # the scorer fitted with the third (index/reader_model/manifest.json says by how much), so that one ships.
+# scripts/fit_scorer.py --benchmark-fit held-out fits on reader logits the reader never trained on
+# (the held-out SQuAD half); with the fourth run it measured a wash (its docstring has the figures).
 # To go on from the shipped weights instead of the bundled MiniLM (as its second to fourth runs did):
 #   make train READER_INIT=index/reader_model TRAIN_MINUTES=55 TRAIN_LR=3e-5
 # --bf16 (mixed precision) pays on CPUs with AMX; drop it from TRAIN_FLAGS elsewhere.
