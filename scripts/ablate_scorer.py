@@ -23,7 +23,7 @@ import dataclasses
 import logging
 
 import numpy as np
-from fit_scorer import Row, arguments, confidence_table, cross_validated, fit_all, gather, halves
+from fit_scorer import Row, arguments, cross_validated, fit_all, gather, halves, judged_figures
 
 from index.answerer import CONFIDENCE_NAMES
 from index.config import load_config
@@ -83,11 +83,8 @@ def without(rows: list[Row], ranker: tuple[str, ...], confidence: tuple[str, ...
 
 def judge(rows: list[Row], extra: list[Row], args, threshold: float) -> str:
     train, test = halves(rows)
-    sent, rerank, conf = fit_all(train, [], args.extra_weight)
-    X, right = confidence_table(test, sent, rerank)
-    p = conf.probability(X)
-    answerable = np.array([r.question.answerable for r in test])
-    squad = f"{right[answerable].mean():.3f} {confidence_auc(list(p[answerable]), list(p[~answerable])):.3f}"
+    hits, answerable_p, unanswerable_p = judged_figures(test, *fit_all(train, [], args.extra_weight))
+    squad = f"{hits.mean():.3f} {confidence_auc(list(answerable_p), list(unanswerable_p)):.3f}"
     judged = cross_validated(rows, extra, args.folds, args.seed, args.extra_weight)
     hit = np.mean([ok for a, ok, _c in judged if a])
     auc = confidence_auc([c for a, _ok, c in judged if a], [c for a, _ok, c in judged if not a])

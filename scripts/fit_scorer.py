@@ -183,14 +183,21 @@ def confidence_table(rows: list[Row], sent: LinearModel, rerank: LinearModel):
     return np.vstack(X), np.array(y)
 
 
-def report(name: str, rows: list[Row], sent: LinearModel, rerank: LinearModel, conf: LinearModel) -> None:
+def judged_figures(rows: list[Row], sent: LinearModel, rerank: LinearModel, conf: LinearModel):
+    """(top sentence right, per answerable row), (confidence of the answerable rows), (of the unanswerable)."""
     X, y = confidence_table(rows, sent, rerank)
     p = conf.probability(X)
-    ans = np.array([r.question.answerable for r in rows])
-    ranker_only = confidence_table(rows, sent, RANKER_ONLY)[1]
+    answerable = np.array([r.question.answerable for r in rows], dtype=bool)
+    return y[answerable], p[answerable], p[~answerable]
+
+
+def report(name: str, rows: list[Row], sent: LinearModel, rerank: LinearModel, conf: LinearModel) -> None:
+    hits, answerable_p, unanswerable_p = judged_figures(rows, sent, rerank, conf)
+    ranker_hits = judged_figures(rows, sent, RANKER_ONLY, conf)[0]
     print(
-        f"{name}: sentence hit@1 {y[ans].mean():.3f} (ranker alone {ranker_only[ans].mean():.3f}) on {ans.sum()} "
-        f"answerable; confidence AUC answerable-vs-unanswerable {confidence_auc(list(p[ans]), list(p[~ans])):.3f}",
+        f"{name}: sentence hit@1 {hits.mean():.3f} (ranker alone {ranker_hits.mean():.3f}) on {len(hits)} "
+        f"answerable; confidence AUC answerable-vs-unanswerable "
+        f"{confidence_auc(list(answerable_p), list(unanswerable_p)):.3f}",
         flush=True,
     )
 
@@ -285,15 +292,16 @@ def main() -> None:
     train, test = halves(rows)
     if args.benchmark_fit == "held-out":
         cross_fit_held_out(test, extra, args.extra_weight)
-        rows = test
+        fitted, fitted_name = test, "held-out half (fitted on it)"
     else:
         models = fit_all(train, [], args.extra_weight)
         report("train half", train, *models)
         report("held-out half", test, *models)
+        fitted, fitted_name = rows, "all (fitted on all)"
     if extra:
-        cross_validate(rows, extra, args)
-    sent, rerank, conf = models = fit_all(rows, extra, args.extra_weight)
-    report("held-out half (fitted on it)" if args.benchmark_fit == "held-out" else "all (fitted on all)", rows, *models)
+        cross_validate(fitted, extra, args)
+    sent, rerank, conf = models = fit_all(fitted, extra, args.extra_weight)
+    report(fitted_name, fitted, *models)
     if extra:
         report("extra set (fitted on all)", extra, *models)
     scorer = {
@@ -309,42 +317,33 @@ def main() -> None:
 
 def halves(rows: list[Row]) -> tuple[list[Row], list[Row]]:
     """The benchmark rows split by article: the half to fit on and the held-out half to judge on."""
-    held_out = held_out_articles([r.question for r in rows])
+    held_out = held_out_articles([r.question for r in rows])  # never "", the article of no source
+    return [r for r in rows if article_of(r) not in held_out], [r for r in rows if article_of(r) in held_out]
 
-    def is_held_out(row: Row) -> bool:
-        return bool(row.question.sources) and row.question.sources[0] in held_out
 
-    return [r for r in rows if not is_held_out(r)], [r for r in rows if is_held_out(r)]
+def article_of(row: Row) -> str:
+    """The article the row's question is about ("" when it names none)."""
+    return row.question.sources[0] if row.question.sources else ""
 
 
 def article_folds(rows: list[Row], folds: int = 2) -> list[list[Row]]:
     """`rows` dealt into `folds` by article (every `folds`-th article by sorted name), so no
     article's questions are both fitted on and judged."""
-
-    def article(row: Row) -> str:
-        return row.question.sources[0] if row.question.sources else ""
-
-    fold_of = {name: i % folds for i, name in enumerate(sorted({article(r) for r in rows}))}
-    return [[r for r in rows if fold_of[article(r)] == k] for k in range(folds)]
+    fold_of = {name: i % folds for i, name in enumerate(sorted({article_of(r) for r in rows}))}
+    return [[r for r in rows if fold_of[article_of(r)] == k] for k in range(folds)]
 
 
 def cross_fit_held_out(held_out: list[Row], extra: list[Row], extra_weight: float) -> None:
     """Print the held-out half's figures when the models are fitted on the held-out half itself:
     each half of its articles judged by models fitted on the other half (plus the extra rows)."""
-    hits, answerable_p, unanswerable_p = [], [], []
-    parts = article_folds(held_out)
+    parts, per_fold = article_folds(held_out), []
     for k, judged in enumerate(parts):
         fitted_on = [r for j, part in enumerate(parts) if j != k for r in part]
-        sent, rerank, conf = fit_all(fitted_on, extra, extra_weight)
-        X, y = confidence_table(judged, sent, rerank)
-        p = conf.probability(X)
-        answerable = np.array([r.question.answerable for r in judged], dtype=bool)
-        hits += list(y[answerable])
-        answerable_p += list(p[answerable])
-        unanswerable_p += list(p[~answerable])
+        per_fold.append(judged_figures(judged, *fit_all(fitted_on, extra, extra_weight)))
+    hits, answerable_p, unanswerable_p = (np.concatenate(column) for column in zip(*per_fold, strict=True))
     print(
         f"held-out half, cross-fitted by article: sentence hit@1 {np.mean(hits):.3f} on {len(hits)} answerable; "
-        f"confidence AUC answerable-vs-unanswerable {confidence_auc(answerable_p, unanswerable_p):.3f}",
+        f"confidence AUC answerable-vs-unanswerable {confidence_auc(list(answerable_p), list(unanswerable_p)):.3f}",
         flush=True,
     )
 
