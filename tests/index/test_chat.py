@@ -18,6 +18,12 @@ from index.engine import Engine
         ("has ossoff run b4", "has ossoff run before"),
         ("trump w/ handel", "trump with handel"),
         ("how many of the eighteen ran", "how many of the eighteen (18) ran"),
+        ("ossoff gf school", "ossoff girlfriend school"),
+        ("where was handel tues morning", "where was handel Tuesday morning"),
+        ("trump margin in nov", "trump margin in November"),
+        ("why doesnt he live there", "why doesn't he live there"),
+        ("celeb in the ad", "celebrity in the ad"),
+        ("raised 8 mil", "raised 8 million"),
     ],
 )
 def test_chat_spellings_are_spelled_out(typed: str, read: str):
@@ -30,6 +36,7 @@ def test_chat_spellings_are_spelled_out(typed: str, read: str):
         "Who is Georgia's Secretary of State?",
         "How much did Ossoff raise, $8 million?",
         "What did the U.S. House say?",
+        "Who sat in the Senate in May?",  # "sat", "may" (and "sun", "wed", "mar") are words, not short forms
         "",
     ],
 )
