@@ -386,22 +386,22 @@ class Answerer:
         if not len(scored.rows) or not query.tokens or scored.confidence < self.min_confidence:
             return self.abstention(scored)
         best = self.index.sentences[scored.rows[0]]
-        start, end = self._answer_span(int(scored.rows[0]))
+        start, end = self.answer_span(int(scored.rows[0]))
         article = self.index.articles[best.source]
-        passage = self._passage_of(scored.rows[0])
-        citations = [self._citation(1, best.source, start, end, passage)]
+        passage = self.passage_of(scored.rows[0])
+        citations = [self.citation(1, best.source, start, end, passage)]
         kind, differ = self._differing(scored)
         for other in differ:  # quoted whole, as the answer is
             if other.source != best.source:
                 n = len(citations) + 1
-                citations.append(self._citation(n, other.source, other.start, other.end, self._passage_of(other.row)))
+                citations.append(self.citation(n, other.source, other.start, other.end, self.passage_of(other.row)))
         for row, logit in zip(scored.rows[1:], scored.logits[1:], strict=False):
             if len(citations) >= self.max_citations or logit < scored.logits[0] - SUPPORT_MARGIN:
                 break
             s = self.index.sentences[row]
             if s.source in {c.source for c in citations}:
                 continue
-            citations.append(self._citation(len(citations) + 1, s.source, s.start, s.end, self._passage_of(row)))
+            citations.append(self.citation(len(citations) + 1, s.source, s.start, s.end, self.passage_of(row)))
         number = {c.source: c.n for c in citations}
         disagreement = (
             Disagreement(kind, tuple((number[d.source], tuple(d.values.values())) for d in differ)) if differ else None
@@ -427,7 +427,7 @@ class Answerer:
             row = int(scored.rows[i])
             source = self.index.sentences[row].source
             article = self.index.articles[source]
-            start, end = self._answer_span(row)
+            start, end = self.answer_span(row)
             quote = article.text[start:end]
             values = stated_values(quote, kind, question)
             mentioned = frozenset(stated_values(quote, kind, question, loose=True))
@@ -445,7 +445,7 @@ class Answerer:
         )
         return float(self.scorer.confidence.probability(x))
 
-    def _answer_span(self, row: int) -> tuple[int, int]:
+    def answer_span(self, row: int) -> tuple[int, int]:
         """The best sentence, widened to its neighbours in the article when it is not whole alone.
 
         Backwards while it points back to the sentence before ("He", "But") or that
@@ -467,10 +467,11 @@ class Answerer:
                 break
         return sentences[first].start, sentences[last].end
 
-    def _passage_of(self, row: int) -> Passage:
+    def passage_of(self, row: int) -> Passage:
+        """The passage sentence `row` belongs to (what its citation shows around the quote)."""
         return self.index.passages[int(self.index.sentence_passage[row])]
 
-    def _citation(self, n: int, source: str, start: int, end: int, passage: Passage) -> Citation:
+    def citation(self, n: int, source: str, start: int, end: int, passage: Passage) -> Citation:
         """Citation `n` of article text [start, end) in `passage`, the passage widened to the whole
         quote when the quote reaches into the paragraph before ("But ..." brings its predecessor)."""
         article = self.index.articles[source]
@@ -494,7 +495,7 @@ class Answerer:
             if len(citations) >= self.max_citations:
                 break
             p = hit.passage
-            citations.append(self._citation(len(citations) + 1, p.source, p.start, p.end, p))
+            citations.append(self.citation(len(citations) + 1, p.source, p.start, p.end, p))
         return tuple(citations)
 
 

@@ -73,7 +73,14 @@ class Engine:
 
     @property
     def index(self) -> LoadedIndex:
+        """The loaded index (loading or building it on first use, as `warm_up` does)."""
         return self._ready().index
+
+    @property
+    def answerer(self) -> Answerer:
+        """The answerer over the loaded index, for scripts that score questions themselves
+        (training data, scorer fitting). Loads or builds the index on first use."""
+        return self._ready()
 
     def warm_up(self, progress: bool = False) -> None:
         """Load the model and the index (building it if missing or stale). Idempotent."""

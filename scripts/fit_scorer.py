@@ -71,7 +71,7 @@ class Row:
 
 
 def collect(engine: Engine, questions: list[EvalQuestion], groups: list[int] | None = None) -> list[Row]:
-    answerer = engine._ready()
+    answerer = engine.answerer
     rows = []
     groups = groups or list(range(len(questions)))
     for q, query, group in zip(questions, engine.queries([q.q for q in questions]), groups, strict=True):

@@ -87,7 +87,7 @@ def collect(name: str, corpus: Path, question_files: tuple[Path, ...], candidate
     config = parse_config({"corpus": {"dir": str(corpus.resolve())}, "answer": {"read_candidates": 0}}, Path.cwd())
     engine = Engine(config)
     engine.warm_up(progress=True)
-    answerer = engine._ready()
+    answerer = engine.answerer
     questions: list[EvalQuestion] = [q for path in question_files for q in load_questions(path)]
     held_out = held_out_articles(questions) if name == "squad2" else set()
     sentences = engine.index.sentences

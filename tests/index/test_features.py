@@ -58,9 +58,9 @@ def test_a_sentence_ending_in_a_colon_brings_what_it_introduces(tmp_path: Path, 
         "Mayor's letter\n\nThe council met on Monday.\n\n"
         f"The mayor announced the harbour budget in a letter reading:\n\n{introduced}\n\nResidents cheered.\n",
     )
-    answerer = engine._ready()
+    answerer = engine.answerer
     rows = [i for i, s in enumerate(engine.index.sentences) if s.text.endswith("reading:")]
-    start, end = answerer._answer_span(rows[0])
+    start, end = answerer.answer_span(rows[0])
     quote = engine.index.articles["mayor.txt"].text[start:end]
     assert quote.startswith("The mayor announced") and quote.endswith(ending)
 
@@ -70,9 +70,9 @@ def test_a_sentence_after_an_introduction_brings_the_introduction(tmp_path: Path
         tmp_path,
         "Mayor's letter\n\nThe mayor wrote in a letter reading:\n\nTAXES WILL FALL.\n\nResidents cheered.\n",
     )
-    answerer = engine._ready()
+    answerer = engine.answerer
     row = next(i for i, s in enumerate(engine.index.sentences) if s.text == "TAXES WILL FALL.")
-    start, end = answerer._answer_span(row)
+    start, end = answerer.answer_span(row)
     assert (
         engine.index.articles["mayor.txt"].text[start:end] == "The mayor wrote in a letter reading:\n\nTAXES WILL FALL."
     )
@@ -84,12 +84,12 @@ def test_a_citations_passage_holds_a_quote_widened_into_the_paragraph_before(tmp
         "Mayor's race\n\nThe mayor won the harbour seat in 2010 by a wide margin.\n\n"
         "But she lost it in 2014 to a fisherman.\n\nResidents cheered.\n",
     )
-    answerer = engine._ready()
+    answerer = engine.answerer
     row = next(i for i, s in enumerate(engine.index.sentences) if s.text.startswith("But she lost"))
-    start, end = answerer._answer_span(row)
-    passage = answerer._passage_of(row)
+    start, end = answerer.answer_span(row)
+    passage = answerer.passage_of(row)
     assert start < passage.start  # the quote reaches into the paragraph before
-    citation = answerer._citation(1, "mayor.txt", start, end, passage)
+    citation = answerer.citation(1, "mayor.txt", start, end, passage)
     text = engine.index.articles["mayor.txt"].text
     assert citation.passage_start <= citation.start < citation.end <= citation.passage_end
     assert citation.passage_text == text[citation.passage_start : citation.passage_end]
@@ -104,12 +104,12 @@ def test_widening_stops_at_max_sentences_and_at_the_article_edge(tmp_path: Path)
             "The fishermen came back at noon with empty nets:\n\nThe storm ended late on Tuesday evening:\n"
         ),
     )
-    answerer = engine._ready()
-    start, end = answerer._answer_span(0)
+    answerer = engine.answerer
+    start, end = answerer.answer_span(0)
     spanned = [s for s in engine.index.sentences if start <= s.start and s.end <= end]
     assert len(spanned) == answerer.max_sentences
     last = len(engine.index.sentences) - 1
-    start, end = answerer._answer_span(last)
+    start, end = answerer.answer_span(last)
     assert end == engine.index.sentences[last].end
 
 
