@@ -32,6 +32,7 @@ from index.models import Answer, Citation, Disagreement, Hit, Passage
 from index.reader import Reader
 from index.retriever import Query, Retrieval, lexical_scores, retrieve
 from index.soft_match import PieceIdf, soft_match_rows
+from index.spelling import SpellingMender, english_words
 from index.store import LoadedIndex
 from index.text import STOPWORDS, tokenize, words
 
@@ -187,6 +188,11 @@ class Answerer:
         return AcronymExpander([s.text for s in self.index.sentences])
 
     @cached_property
+    def spelling(self) -> SpellingMender:
+        """Mends a question's misspelt names ("ossof") to the articles' ones; apply before embedding."""
+        return SpellingMender((s.text for s in self.index.sentences), self.names.name_words, english_words())
+
+    @cached_property
     def names(self) -> NameBook:
         """The articles' persons and name words, for reading follow-up questions (index/followup.py)."""
         return NameBook(article.text for article in self.index.articles.values())
@@ -196,9 +202,9 @@ class Answerer:
         return Answer(scored.query.text, None, scored.confidence, self._closest_passages(scored))
 
     def warm_up(self) -> None:
-        """Precompute the lookups (passage rows, word-piece IDF, acronyms, names) so that the first
-        question is as fast as the rest."""
-        _ = self._passage_rows, self._piece_idf, self.acronyms, self.names
+        """Precompute the lookups (passage rows, word-piece IDF, acronyms, names, spelling) so that the
+        first question is as fast as the rest."""
+        _ = self._passage_rows, self._piece_idf, self.acronyms, self.names, self.spelling
 
     def score(self, query: Query, top_k: int | None = None) -> Scored:
         """Retrieve passages and score every sentence in them."""

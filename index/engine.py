@@ -113,10 +113,11 @@ class Engine:
         return answer, dataclasses.replace(scored, seconds=seconds)
 
     def queries(self, questions: list[str]) -> list[Query]:
-        """Questions as the answerer scores them: chat spellings read (index/chat.py), acronyms the
-        articles only write in full spelled out (index/acronyms.py), then embedded in one batch."""
-        acronyms = self._ready().acronyms
-        texts = [acronyms.expand(normalise_chat(q)) for q in questions]
+        """Questions as the answerer scores them: chat spellings read (index/chat.py), misspelt names
+        mended (index/spelling.py), acronyms the articles only write in full spelled out
+        (index/acronyms.py), then embedded in one batch."""
+        answerer = self._ready()
+        texts = [answerer.acronyms.expand(answerer.spelling.mend(normalise_chat(q))) for q in questions]
         vectors, tokens = self.embedder.embed_with_tokens(texts)
         return [make_query(*args) for args in zip(texts, vectors, tokens, strict=True)]
 

@@ -1,0 +1,74 @@
+"""Misspelt names are mended to the articles' own before scoring; everything else is kept as typed."""
+
+import pytest
+
+from index.engine import Engine
+from index.spelling import SpellingMender, english_words, one_edit_apart
+
+ARTICLE = "Jon Ossoff faced Karen Handel. Newt Gingrich held the seat. Ossoff's campaign and Handel's spent millions."
+NAMES = {"ossoff", "handel", "gingrich", "karen", "newt", "hansen", "hanson"}
+
+
+@pytest.fixture(scope="module")
+def mender() -> SpellingMender:
+    return SpellingMender([ARTICLE], NAMES, english_words())
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "apart"),
+    [
+        ("ossof", "ossoff", True),  # a letter left out
+        ("osssoff", "ossoff", True),  # one added
+        ("hendel", "handel", True),  # one changed
+        ("hnadel", "handel", True),  # two neighbours swapped
+        ("handle", "handel", True),
+        ("hadnle", "handel", False),  # two edits
+        ("ossoff", "ossoff", False),  # the same word needs no mending
+        ("oss", "ossoff", False),
+    ],
+)
+def test_one_edit_apart(a: str, b: str, apart: bool):
+    assert one_edit_apart(a, b) is apart
+    assert one_edit_apart(b, a) is apart
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("ossof age", "Ossoff age"),
+        ("how old is karen hendel", "how old is karen Handel"),
+        ("what did Gingrch do", "what did Gingrich do"),
+        ("osssoff, handell and gingrich?", "Ossoff, Handel and gingrich?"),
+    ],
+)
+def test_a_name_one_edit_off_is_mended(mender: SpellingMender, typed: str, read: str):
+    assert mender.mend(typed) == read
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "how do i handle this",  # an English word, though one swap from "Handel"
+        "what did the campaign spend",  # words the articles use
+        "hanssn age",  # one edit from both "hansen" and "hanson": no guessing
+        "jon osof",  # "osof" is two edits from "ossoff"
+        "Newr",  # too short to mend safely
+        "",
+    ],
+)
+def test_anything_else_is_kept_as_typed(mender: SpellingMender, typed: str):
+    assert mender.mend(typed) == typed
+
+
+def test_the_english_words_come_from_the_bundled_vocabulary():
+    known = english_words()
+    assert {"handle", "campaign", "election"} <= known
+    assert "ossoff" not in known and "##s" not in known
+
+
+def test_the_engine_answers_a_misspelt_name_and_keeps_the_question_as_typed(real_engine: Engine):
+    (query,) = real_engine.queries(["ossof age"])
+    assert query.text == "Ossoff age"
+    answer = real_engine.ask("ossof age")
+    assert answer.question == "ossof age"
+    assert answer.text is not None and "30-year-old" in answer.text
