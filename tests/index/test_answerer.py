@@ -93,12 +93,12 @@ def test_the_runoff_winner_is_never_invented(real_engine: Engine):
 
 # Regression floors, under what `racebot eval` reports (the eval command has the real figures).
 # The held-out, chat and unseen files are ones no fitting or training has seen. With the 6-layer reader's
-# fourth run and the second reading when unsure (answer.read_more) they measure (answer / citation /
-# unanswerables abstained) 0.79 / 0.88 / 0.61 (held-out; 0.76 / 0.88 / 0.56 after the third run, 0.71 /
-# 0.83 / 0.50 after the second, 0.71 / 0.81 / 0.33 after the first), 0.79 / 0.89 / 0.88 (chat; 0.77 /
-# 0.91 / 0.78, 0.74 / 0.88 / 0.66, 0.68 / 0.88 / 0.59) and 0.73 / 0.85 / 0.62 (unseen; 0.71 / 0.80 /
-# 0.53, 0.66 / 0.79 / 0.49); seeds 0.99 / 1.00 / 1.00; dev 0.95 / 0.86 / 3 of 3. float32 measures the
-# same but for unseen unanswerables abstained, 0.60.
+# fourth run, the second reading when unsure (answer.read_more) and the chat spellings of December (gf,
+# tues, nov...) they measure (answer / citation / unanswerables abstained) 0.79 / 0.88 / 0.61 (held-out;
+# 0.76 / 0.88 / 0.56 after the third run, 0.71 / 0.83 / 0.50 after the second, 0.71 / 0.81 / 0.33 after
+# the first), 0.83 / 0.91 / 0.88 (chat; 0.79 / 0.89 / 0.88 before those spellings, then 0.77 / 0.91 /
+# 0.78, 0.74 / 0.88 / 0.66, 0.68 / 0.88 / 0.59) and 0.73 / 0.85 / 0.60 (unseen; 0.73 / 0.85 / 0.62,
+# 0.71 / 0.80 / 0.53, 0.66 / 0.79 / 0.49); seeds 0.99 / 1.00 / 1.00; dev 0.95 / 0.86 / 3 of 3.
 QUALITY_FLOORS = [
     pytest.param(
         DEV,
@@ -118,7 +118,7 @@ QUALITY_FLOORS = [
     ),
     pytest.param(
         CHAT_QUESTIONS,
-        {"answer_accuracy": 0.7, "citation_accuracy": 0.85, "abstention_on_unanswerable": 0.8, "hit@3": 0.8},
+        {"answer_accuracy": 0.75, "citation_accuracy": 0.85, "abstention_on_unanswerable": 0.8, "hit@3": 0.8},
         id="chat-style questions",
     ),
     pytest.param(
