@@ -26,6 +26,7 @@ CHAT_ABBREVIATIONS: dict[str, str] = {
     "whys": "why is",
     "wat": "what",
     "wht": "what",
+    "hw": "how",
     "ppl": "people",
     "r": "are",
     "u": "you",
@@ -35,6 +36,8 @@ CHAT_ABBREVIATIONS: dict[str, str] = {
     "bc": "because",
     "cuz": "because",
     "b4": "before",
+    "prev": "previous",
+    "b/c": "because",
     "w/": "with",
     "w/o": "without",
     "yr": "year",
@@ -123,8 +126,8 @@ NUMBER_WORDS = {  # also index/kinds.py, to compare the numbers sentences state
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
 }  # fmt: skip
-# A chat token: a word (with inner apostrophes, "w/" and "b4"), or one of the symbols standing alone or glued.
-_TOKEN = re.compile(r"w/o?|[\w'’]+(?:\.[\w'’]+)*\.?|[%&#+@$]")  # "U.S." is one token, not "u"
+# A chat token: a word (with inner apostrophes, "w/", "b/c" and "b4"), or one of the symbols standing alone or glued.
+_TOKEN = re.compile(r"w/o?|b/c|[\w'’]+(?:\.[\w'’]+)*\.?|[%&#+@$]")  # "U.S." is one token, not "u"
 
 
 def normalise_chat(question: str) -> str:

@@ -24,6 +24,8 @@ from index.engine import Engine
         ("why doesnt he live there", "why doesn't he live there"),
         ("celeb in the ad", "celebrity in the ad"),
         ("raised 8 mil", "raised 8 million"),
+        ("hw many ran b/c of trump", "how many ran because of trump"),
+        ("handel prev job", "handel previous job"),
     ],
 )
 def test_chat_spellings_are_spelled_out(typed: str, read: str):
