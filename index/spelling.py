@@ -1,18 +1,21 @@
-"""Mend a question's misspelt names against the names the articles use: "ossof age" -> "Ossoff age".
+"""Mend a question's misspelt words against the articles' own: "ossof age" -> "Ossoff age".
 
-People type names in chat from memory. A misspelt name matches nothing in BM25 and
-becomes different word pieces for the embedding and the reader, so "ossof age" misses
-the sentence that "ossoff age" finds. A typed word is mended only when all of these hold:
+People type in chat from memory and in a hurry: "ossof", "canidates", "novermber". A
+misspelt word matches nothing in BM25 and becomes different word pieces for the embedding
+and the reader, so "ossof age" misses the sentence that "ossoff age" finds. A typed word
+is mended only when all of these hold:
 
-- it is at least `MIN_LETTERS` letters and not a word the articles use;
-- it is not an English word (the bundled MiniLM's vocabulary: "handle" stays "handle",
-  though it is one swap from "Handel");
-- exactly one of the articles' name words (index/followup.NameBook.name_words) is one
-  edit away from it: a letter left out, added, changed, or two letters swapped.
+- it is at least `MIN_LETTERS` letters and the articles do not use it;
+- it is not English (the bundled MiniLM's whole words and Webster's Second, from the
+  `english-words` package, with the common suffixes taken off): "handle" stays "handle",
+  though it is one swap from "Handel";
+- exactly one of the articles' words is one edit away from it: a letter left out, added,
+  changed, or two letters swapped.
 
 So a mended word is one the articles can only have meant one way; anything else is kept
-as typed. Like the chat spellings (index/chat.py), this changes only the text that is
-scored: the answer keeps the question as the user typed it.
+as typed. A name comes back capitalised, another word as the articles write it. Like the
+chat spellings (index/chat.py), this changes only the text that is scored: the answer
+keeps the question as the user typed it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from index.text import words
@@ -50,41 +54,71 @@ def one_edit_apart(a: str, b: str) -> bool:
     return a[i] == b[j] and a[j] == b[i]
 
 
+@lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
-    """The whole lowercase words of the bundled MiniLM's vocabulary (about 22,000 English words)."""
+    """English words, lowercase: the bundled MiniLM's whole words and Webster's Second (about 250,000)."""
+    from english_words import get_english_words_set
+
     from index.tuned import bundled_model_dir
 
     vocabulary = Path(bundled_model_dir(), "vocab.txt").read_text(encoding="utf-8").split()
-    return frozenset(w for w in vocabulary if w.isalpha() and w.islower())
+    webster = get_english_words_set(["web2"], lower=True, alpha=True)
+    return frozenset(w for w in vocabulary if w.isalpha() and w.islower()) | frozenset(webster)
+
+
+# Suffixes taken off (and what replaces them) to find the dictionary form of an inflected word:
+# Webster's lists "hatch" and "endorsement", not "hatched" and "endorsements".
+_SUFFIXES = (
+    ("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", ""),
+    ("er", ""), ("ers", ""), ("est", ""), ("ly", ""), ("ment", ""), ("ments", ""), ("ness", ""),
+)  # fmt: skip
+
+
+def is_english(word: str, known: frozenset[str] | set[str]) -> bool:
+    """Whether lowercase `word` is in `known`, or its form without a common suffix ("stopped" -> "stop"),
+    or its form with one ("propel" -> "propelled": Webster's lists some words only inflected)."""
+    if word in known:
+        return True
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)] + replacement
+            if base in known or (base[-1] == base[-2] and base[:-1] in known):
+                return True
+    return any(word + suffix in known or word + word[-1] + suffix in known for suffix in ("s", "ed", "ing"))
 
 
 class SpellingMender:
-    """Built once per index; `mend` is cheap per question (a dictionary lookup per long unknown word)."""
+    """Built once per index; `mend` is cheap per question (a few dictionary lookups per long unknown word)."""
 
     def __init__(self, texts: Iterable[str], name_words: Iterable[str], known_words: Iterable[str]) -> None:
-        self._used = {w for text in texts for w in words(text)} | set(known_words)
-        # Every name word and its one-letter deletions, to find the names one edit from a typed word
+        used = {w for text in texts for w in words(text) if w.isalpha()}
+        names = {n for n in name_words if n.isalpha()}
+        self._used = used
+        self._english = frozenset(known_words)
+        # The form a mended word takes: a name capitalised, another word as the articles write it.
+        self._written = {w: w for w in used} | {n: n.capitalize() for n in names}
+        # Every word and its one-letter deletions, to find the words one edit from a typed word
         # without comparing it with all of them.
         self._near: defaultdict[str, set[str]] = defaultdict(set)
-        for name in name_words:
-            if len(name) >= MIN_LETTERS - 1 and name.isalpha():
-                for key in _deletions(name) | {name}:
-                    self._near[key].add(name)
+        for word in self._written:
+            if len(word) >= MIN_LETTERS - 1:
+                for key in _deletions(word) | {word}:
+                    self._near[key].add(word)
 
     def mended_word(self, typed: str) -> str | None:
-        """The one name `typed` (lowercased) is a misspelling of, or None."""
+        """The one word of the articles that `typed` is a misspelling of, as they write it, or None."""
         word = typed.lower()
-        if len(word) < MIN_LETTERS or word in self._used:
+        if len(word) < MIN_LETTERS or word in self._used or is_english(word, self._english):
             return None
-        candidates = {n for key in _deletions(word) | {word} for n in self._near.get(key, ())}
-        names = [n for n in candidates if one_edit_apart(word, n)]
-        return names[0] if len(names) == 1 else None
+        candidates = {w for key in _deletions(word) | {word} for w in self._near.get(key, ())}
+        meant = [w for w in candidates if one_edit_apart(word, w)]
+        return self._written[meant[0]] if len(meant) == 1 else None
 
     def mend(self, question: str) -> str:
-        """`question` with each misspelt name replaced by the name the articles use (capitalised)."""
+        """`question` with each misspelt word replaced by the one the articles use."""
 
         def mended(match: re.Match[str]) -> str:
-            name = self.mended_word(match.group(0))
-            return match.group(0) if name is None else name.capitalize()
+            word = self.mended_word(match.group(0))
+            return match.group(0) if word is None else word
 
         return _LETTERS.sub(mended, question)

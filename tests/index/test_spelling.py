@@ -1,11 +1,14 @@
-"""Misspelt names are mended to the articles' own before scoring; everything else is kept as typed."""
+"""Misspelt words are mended to the articles' own before scoring; everything else is kept as typed."""
 
 import pytest
 
 from index.engine import Engine
-from index.spelling import SpellingMender, english_words, one_edit_apart
+from index.spelling import SpellingMender, english_words, is_english, one_edit_apart
 
-ARTICLE = "Jon Ossoff faced Karen Handel. Newt Gingrich held the seat. Ossoff's campaign and Handel's spent millions."
+ARTICLE = (
+    "Jon Ossoff faced Karen Handel in November. Newt Gingrich held the seat. Ossoff's campaign and Handel's "
+    "spent millions. Eighteen candidates ran before the runoff."
+)
 NAMES = {"ossoff", "handel", "gingrich", "karen", "newt", "hansen", "hanson"}
 
 
@@ -39,9 +42,12 @@ def test_one_edit_apart(a: str, b: str, apart: bool):
         ("how old is karen hendel", "how old is karen Handel"),
         ("what did Gingrch do", "what did Gingrich do"),
         ("osssoff, handell and gingrich?", "Ossoff, Handel and gingrich?"),
+        ("how many canidates ran", "how many candidates ran"),  # not a name: as the articles write it
+        ("what happened in novermber", "what happened in november"),
+        ("ossoffs age", "Ossoff age"),  # a possessive typed without its apostrophe
     ],
 )
-def test_a_name_one_edit_off_is_mended(mender: SpellingMender, typed: str, read: str):
+def test_a_word_one_edit_off_is_mended(mender: SpellingMender, typed: str, read: str):
     assert mender.mend(typed) == read
 
 
@@ -51,6 +57,7 @@ def test_a_name_one_edit_off_is_mended(mender: SpellingMender, typed: str, read:
         "how do i handle this",  # an English word, though one swap from "Handel"
         "what did the campaign spend",  # words the articles use
         "hanssn age",  # one edit from both "hansen" and "hanson": no guessing
+        "who paced the field",  # English (Webster's "pace"), though one edit from "faced"
         "jon osof",  # "osof" is two edits from "ossoff"
         "Newr",  # too short to mend safely
         "",
@@ -60,10 +67,19 @@ def test_anything_else_is_kept_as_typed(mender: SpellingMender, typed: str):
     assert mender.mend(typed) == typed
 
 
-def test_the_english_words_come_from_the_bundled_vocabulary():
+def test_the_english_words_come_from_the_bundled_vocabulary_and_websters():
     known = english_words()
-    assert {"handle", "campaign", "election"} <= known
+    assert {"handle", "campaign", "election", "septicemia"} <= known
     assert "ossoff" not in known and "##s" not in known
+
+
+@pytest.mark.parametrize(
+    ("word", "english"),
+    [("hatched", True), ("stopped", True), ("propel", True), ("primaries", True), ("endorsements", True),
+     ("making", True), ("canidates", False), ("novermber", False), ("ossoff", False)],
+)  # fmt: skip
+def test_an_inflected_word_is_english_when_its_dictionary_form_is(word: str, english: bool):
+    assert is_english(word, english_words()) is english
 
 
 def test_the_engine_answers_a_misspelt_name_and_keeps_the_question_as_typed(real_engine: Engine):
