@@ -13,7 +13,7 @@ is mended only when all of these hold:
   changed, or two letters swapped.
 
 So a mended word is one the articles can only have meant one way; anything else is kept
-as typed. A name comes back capitalised, another word as the articles write it. Like the
+as typed. A name comes back capitalised, another word in lowercase. Like the
 chat spellings (index/chat.py), this changes only the text that is scored: the answer
 keeps the question as the user typed it.
 """
@@ -29,7 +29,7 @@ from pathlib import Path
 from index.text import words
 
 MIN_LETTERS = 5  # shorter words are one edit from too many others ("gray" / "grey" / "gary")
-_LETTERS = re.compile(r"[A-Za-z]+")
+_LETTERS = re.compile(r"[^\W\d_]+")  # a run of letters, accented ones too ("Möngke" is one word)
 
 
 def _deletions(word: str) -> set[str]:
@@ -88,14 +88,16 @@ def is_english(word: str, known: frozenset[str] | set[str]) -> bool:
 
 
 class SpellingMender:
-    """Built once per index; `mend` is cheap per question (a few dictionary lookups per long unknown word)."""
+    """Built once per index from its sentences (`texts`), the articles' name words
+    (`NameBook.name_words`) and `english_words()`; `mend` is cheap per question (a few
+    dictionary lookups per long unknown word)."""
 
     def __init__(self, texts: Iterable[str], name_words: Iterable[str], known_words: Iterable[str]) -> None:
         used = {w for text in texts for w in words(text) if w.isalpha()}
         names = {n for n in name_words if n.isalpha()}
         self._used = used
         self._english = frozenset(known_words)
-        # The form a mended word takes: a name capitalised, another word as the articles write it.
+        # The form a mended word takes: a name capitalised, another word in lowercase.
         self._written = {w: w for w in used} | {n: n.capitalize() for n in names}
         # Every word and its one-letter deletions, to find the words one edit from a typed word
         # without comparing it with all of them.
@@ -106,7 +108,7 @@ class SpellingMender:
                     self._near[key].add(word)
 
     def mended_word(self, typed: str) -> str | None:
-        """The one word of the articles that `typed` is a misspelling of, as they write it, or None."""
+        """The one word of the articles that `typed` is a misspelling of (a name capitalised), or None."""
         word = typed.lower()
         if len(word) < MIN_LETTERS or word in self._used or is_english(word, self._english):
             return None

@@ -6,8 +6,8 @@ from index.engine import Engine
 from index.spelling import SpellingMender, english_words, is_english, one_edit_apart
 
 ARTICLE = (
-    "Jon Ossoff faced Karen Handel in November. Newt Gingrich held the seat. Ossoff's campaign and Handel's "
-    "spent millions. Eighteen candidates ran before the runoff."
+    "Jon Ossoff faced Karen Handel in November. Möngke Khan was not there. Newt Gingrich held the seat. "
+    "Ossoff's campaign and Handel's spent millions. Eighteen candidates ran before the runoff."
 )
 NAMES = {"ossoff", "handel", "gingrich", "karen", "newt", "hansen", "hanson"}
 
@@ -42,9 +42,10 @@ def test_one_edit_apart(a: str, b: str, apart: bool):
         ("how old is karen hendel", "how old is karen Handel"),
         ("what did Gingrch do", "what did Gingrich do"),
         ("osssoff, handell and gingrich?", "Ossoff, Handel and gingrich?"),
-        ("how many canidates ran", "how many candidates ran"),  # not a name: as the articles write it
+        ("how many canidates ran", "how many candidates ran"),  # not a name: in lowercase
         ("what happened in novermber", "what happened in november"),
         ("ossoffs age", "Ossoff age"),  # a possessive typed without its apostrophe
+        ("what did mongke do", "what did möngke do"),  # the accent the articles write
     ],
 )
 def test_a_word_one_edit_off_is_mended(mender: SpellingMender, typed: str, read: str):
