@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import threading
 import time
 
@@ -26,9 +27,10 @@ from index.config import Config
 from index.embedder import Embedder, make_embedder
 from index.errors import IndexMissing, IndexStale
 from index.followup import Turn, names_someone_else, read_follow_up
-from index.models import Answer, ReindexReport
+from index.models import Answer, Reading, ReindexReport
 from index.reader import Reader
 from index.retriever import Query, make_query
+from index.spelling import SpellingMender
 from index.store import (
     BuildSettings,
     LoadedIndex,
@@ -100,7 +102,8 @@ class Engine:
         """The answer and the scored candidates behind it (for evaluation and debugging)."""
         answerer = self._ready()
         started = time.perf_counter()
-        reading = read_follow_up(question, previous, answerer.names)
+        mended = _mended_spelling(question, answerer.spelling)
+        reading = _both(mended, read_follow_up(mended.question if mended else question, previous, answerer.names))
         query = self.queries([reading.question if reading else question])[0]
         embedded = time.perf_counter()
         scored = answerer.score(query)
@@ -202,3 +205,22 @@ class Engine:
         )
         answerer.warm_up()
         self._answerer = answerer  # one assignment: readers see the old or the new, never a mix
+
+
+def _mended_spelling(question: str, spelling: SpellingMender) -> Reading | None:
+    """`question` with its misspelt words mended and a note saying so ('reading “ossof” as “Ossoff”'),
+    so that the user sees what was looked up and a follow-up leans on the mended question; None when
+    nothing is misspelt."""
+    mended = spelling.corrections(normalise_chat(question))  # as queries() reads it: "thurs" is a chat spelling
+    if not mended:
+        return None
+    for typed, word in mended:
+        question = re.sub(rf"(?<![^\W\d_]){re.escape(typed)}(?![^\W\d_])", word, question)
+    return Reading(question, "reading " + " and ".join(f"“{typed}” as “{word}”" for typed, word in mended))
+
+
+def _both(mended: Reading | None, follow_up: Reading | None) -> Reading | None:
+    """The reading of a question whose spelling was `mended` and which was then read as a `follow_up`."""
+    if mended is None or follow_up is None:
+        return follow_up or mended
+    return Reading(follow_up.question, f"{mended.note}; {follow_up.note}")

@@ -116,6 +116,11 @@ class SpellingMender:
         meant = [w for w in candidates if one_edit_apart(word, w)]
         return self._written[meant[0]] if len(meant) == 1 else None
 
+    def corrections(self, question: str) -> list[tuple[str, str]]:
+        """The (typed, mended) words that `mend` changes in `question`, in order."""
+        found = ((m.group(0), self.mended_word(m.group(0))) for m in _LETTERS.finditer(question))
+        return [(typed, word) for typed, word in found if word is not None]
+
     def mend(self, question: str) -> str:
         """`question` with each misspelt word replaced by the one the articles use."""
 

@@ -3,6 +3,8 @@
 import pytest
 
 from index.engine import Engine
+from index.followup import Turn
+from index.models import Reading
 from index.spelling import SpellingMender, english_words, is_english, one_edit_apart
 
 ARTICLE = (
@@ -83,9 +85,19 @@ def test_an_inflected_word_is_english_when_its_dictionary_form_is(word: str, eng
     assert is_english(word, english_words()) is english
 
 
-def test_the_engine_answers_a_misspelt_name_and_keeps_the_question_as_typed(real_engine: Engine):
+def test_the_engine_answers_a_misspelt_name_keeps_the_question_as_typed_and_says_how_it_read_it(real_engine: Engine):
     (query,) = real_engine.queries(["ossof age"])
     assert query.text == "Ossoff age"
     answer = real_engine.ask("ossof age")
     assert answer.question == "ossof age"
     assert answer.text is not None and "30-year-old" in answer.text
+    assert answer.reading == Reading("Ossoff age", "reading “ossof” as “Ossoff”")
+    assert Turn.after(answer).question == "Ossoff age"  # a follow-up leans on the mended question
+    assert real_engine.ask("ossoff age").reading is None
+
+
+def test_a_misspelt_follow_up_is_mended_before_it_is_read_against_the_previous_turn(real_engine: Engine):
+    previous = Turn.after(real_engine.ask("how old is ossoff"))
+    answer = real_engine.ask("what about handell", previous)
+    assert answer.reading is not None and answer.reading.question == "how old is Handel"
+    assert answer.reading.note.startswith("reading “handell” as “Handel”; ")
