@@ -189,7 +189,7 @@ class Answerer:
 
     @cached_property
     def spelling(self) -> SpellingMender:
-        """Mends a question's misspelt names ("ossof") to the articles' ones; apply before embedding."""
+        """Mends a question's misspelt words ("ossof", "canidates") to the articles' ones; apply before embedding."""
         return SpellingMender((s.text for s in self.index.sentences), self.names.name_words, english_words())
 
     @cached_property

@@ -102,6 +102,7 @@ class Engine:
         """The answer and the scored candidates behind it (for evaluation and debugging)."""
         answerer = self._ready()
         started = time.perf_counter()
+        # Mended first, so that a follow-up is read with the names spelt right and the note says both.
         mended = _mended_spelling(question, answerer.spelling)
         reading = _both(mended, read_follow_up(mended.question if mended else question, previous, answerer.names))
         query = self.queries([reading.question if reading else question])[0]
@@ -116,7 +117,7 @@ class Engine:
         return answer, dataclasses.replace(scored, seconds=seconds)
 
     def queries(self, questions: list[str]) -> list[Query]:
-        """Questions as the answerer scores them: chat spellings read (index/chat.py), misspelt names
+        """Questions as the answerer scores them: chat spellings read (index/chat.py), misspelt words
         mended (index/spelling.py), acronyms the articles only write in full spelled out
         (index/acronyms.py), then embedded in one batch."""
         answerer = self._ready()
