@@ -29,6 +29,7 @@ eval: $(STAMP)  ## accuracy on the development questions
 	$(BIN)/racebot eval eval/holdout.yaml
 	$(BIN)/racebot eval eval/chat.yaml
 	$(BIN)/racebot eval eval/unseen.yaml
+	$(BIN)/racebot eval eval/typos.yaml
 	$(BIN)/racebot eval eval/conversations.yaml
 	$(BIN)/racebot eval eval/conversations-holdout.yaml
 	$(BIN)/racebot eval eval/disagreements.yaml

@@ -13,8 +13,8 @@ ranker, rerank and confidence models are refitted exactly as fit_scorer.py fits 
 ranker feature that the confidence model also reads goes from both. Printed per family: the
 held-out SQuAD half's sentence hit@1 and confidence AUC (fitted on the other half), and the
 in-domain questions' cross-validated hit@1, AUC and share handled right at the shipped
-threshold. `eval/holdout.yaml`, `eval/chat.yaml` and `eval/unseen.yaml` are not used: they judge what
-is chosen here.
+threshold. `eval/holdout.yaml`, `eval/chat.yaml`, `eval/unseen.yaml` and `eval/typos.yaml` are not
+used: they judge what is chosen here.
 """
 
 from __future__ import annotations

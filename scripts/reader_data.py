@@ -17,7 +17,8 @@ Sets (CC BY-SA 4.0 for the SQuAD ones, see index/reader_model/LICENSE):
 - squad1-dev-extra: 13 other articles, all answerable, train;
 - the bundled articles with ../shared/eval/dev.yaml, eval/seeds.yaml and
   scripts/questions/seeds-train.yaml (chat-style and unanswerable questions among them), train.
-eval/holdout.yaml, eval/chat.yaml and eval/unseen.yaml are never read: they judge the result.
+eval/holdout.yaml, eval/chat.yaml, eval/unseen.yaml and eval/typos.yaml are never read: they judge
+the result.
 
 `chat_form` (used by scripts/train_reader.py) rewrites a question the way people type
 it in chat, so the reader learns what a short query asks.

@@ -4,14 +4,16 @@ answered with the mending and without it.
 Usage:
 
     python scripts/typo_eval.py eval/chat.yaml eval/unseen.yaml eval/holdout.yaml --seed 1
-    python scripts/typo_eval.py ../shared/bench/squad2-dev-a/questions.yaml --as-typed \\
+    python scripts/typo_eval.py eval/typos.yaml --as-typed
+    python scripts/typo_eval.py ../shared/bench/squad2-dev-a/questions.yaml --as-typed --only-mended \\
         --corpus ../shared/bench/squad2-dev-a/corpus
 
 By default every question with a word of `--min-letters` or more gets one of them misspelt (a
 letter left out, doubled, changed to a vowel, or two neighbours swapped; fixed seed), and the
 figures of `racebot eval` are printed for the misspelt questions mended and as typed.
-`--as-typed` keeps the questions as written and judges only those the mending changes (a
-benchmark's own typos). Nothing here fits anything: the figures only measure.
+`--as-typed` keeps the questions as written (a file typed with typos, or a benchmark's own);
+`--only-mended` judges only the questions the mending changes. Nothing here fits anything: the
+figures only measure.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=None, help="folder of articles (overrides corpus.dir)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--min-letters", type=int, default=6)
-    parser.add_argument("--as-typed", action="store_true", help="judge the questions the mending changes as written")
+    parser.add_argument("--as-typed", action="store_true", help="judge the questions as written, adding no typos")
+    parser.add_argument("--only-mended", action="store_true", help="judge only the questions the mending changes")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
@@ -68,11 +71,15 @@ def main() -> None:
     questions = [q for path in args.questions for q in load_questions(path)]
     spelling = engine.answerer.spelling
     if args.as_typed:
-        judged = [q for q in questions if spelling.mend(normalise_chat(q.q)) != normalise_chat(q.q)]
+        judged = questions
     else:
         rng = random.Random(args.seed)
         typed = ((q, misspelt(q.q, rng, args.min_letters)) for q in questions)
         judged = [dataclasses.replace(q, q=t) for q, t in typed if t is not None]
+    mended = [q for q in judged if spelling.mend(normalise_chat(q.q)) != normalise_chat(q.q)]
+    print(f"the mending changes {len(mended)} of these {len(judged)} questions")
+    if args.only_mended:
+        judged = mended
     print(f"{len(judged)} of {len(questions)} questions judged; for example {[q.q for q in judged[:3]]}")
     report("mended", run_eval(engine, judged).summary())
     engine.answerer.spelling = SpellingMender([], [], [])  # the same engine, knowing no words to mend to
