@@ -190,7 +190,12 @@ class Answerer:
     @cached_property
     def spelling(self) -> SpellingMender:
         """Mends a question's misspelt words ("ossof", "canidates") to the articles' ones; apply before embedding."""
-        return SpellingMender((s.text for s in self.index.sentences), self.names.name_words, english_words())
+        return SpellingMender(
+            (s.text for s in self.index.sentences),
+            self.names.name_words,
+            english_words(),
+            (person.name for person in self.names.persons.values()),
+        )
 
     @cached_property
     def names(self) -> NameBook:

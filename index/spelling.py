@@ -12,6 +12,10 @@ is mended only when all of these hold:
 - exactly one of the articles' words is one edit away from it: a letter left out, added,
   changed, or two letters swapped.
 
+An English word is mended in one place only: right after a person's first name, when the
+articles do not use it and it is one edit from the last name that goes with that first name
+("karen handle" -> "karen Handel").
+
 So a mended word is one the articles can only have meant one way; anything else is kept
 as typed. A name comes back capitalised, another word in lowercase. Like the
 chat spellings (index/chat.py), this changes only the text that is scored: the answer
@@ -92,7 +96,13 @@ class SpellingMender:
     (`NameBook.name_words`) and `english_words()`; `mend` is cheap per question (a few
     dictionary lookups per long unknown word)."""
 
-    def __init__(self, texts: Iterable[str], name_words: Iterable[str], known_words: Iterable[str]) -> None:
+    def __init__(
+        self,
+        texts: Iterable[str],
+        name_words: Iterable[str],
+        known_words: Iterable[str],
+        full_names: Iterable[str] = (),
+    ) -> None:
         used = {w for text in texts for w in words(text) if w.isalpha()}
         names = {n for n in name_words if n.isalpha()}
         self._used = used
@@ -106,6 +116,15 @@ class SpellingMender:
             if len(word) >= MIN_LETTERS - 1:
                 for key in _deletions(word) | {word}:
                     self._near[key].add(word)
+        # First name -> the last names it goes with ("karen" -> {"handel"}): a last name typed as an
+        # English word ("karen handle") is mended when the first name before it is right.
+        self._last_names: defaultdict[str, set[str]] = defaultdict(set)
+        for full in full_names:
+            first, *rest = full.lower().split()
+            if len(rest) == 1 and rest[0].isalpha():
+                self._last_names[first].add(rest[0])
+        for first in set(self._last_names) & {last for lasts in self._last_names.values() for last in lasts}:
+            del self._last_names[first]  # "Trump Furious" (a slogan): "trump curious" is not a typo
 
     def mended_word(self, typed: str) -> str | None:
         """The one word of the articles that `typed` is a misspelling of (a name capitalised), or None."""
@@ -118,14 +137,30 @@ class SpellingMender:
 
     def corrections(self, question: str) -> list[tuple[str, str]]:
         """The (typed, mended) words that `mend` changes in `question`, in order."""
-        found = ((m.group(0), self.mended_word(m.group(0))) for m in _LETTERS.finditer(question))
-        return [(typed, word) for typed, word in found if word is not None]
+        return [(match.group(0), word) for match, word in self._mended(question)]
 
     def mend(self, question: str) -> str:
         """`question` with each misspelt word replaced by the one the articles use."""
+        mended = question
+        for match, word in reversed(self._mended(question)):
+            mended = mended[: match.start()] + word + mended[match.end() :]
+        return mended
 
-        def mended(match: re.Match[str]) -> str:
+    def _mended(self, question: str) -> list[tuple[re.Match[str], str]]:
+        found = []
+        previous: re.Match[str] | None = None
+        for match in _LETTERS.finditer(question):
             word = self.mended_word(match.group(0))
-            return match.group(0) if word is None else word
+            if word is None and previous is not None and not question[previous.end() : match.start()].strip():
+                word = self._last_name(previous.group(0), match.group(0))
+            if word is not None:
+                found.append((match, word))
+            previous = match
+        return found
 
-        return _LETTERS.sub(mended, question)
+    def _last_name(self, first: str, typed: str) -> str | None:
+        """The one last name that goes with `first` and is one edit from `typed` (capitalised), or None."""
+        if len(typed) < MIN_LETTERS or typed.lower() in self._used:  # "Saudi Arabia" is not "Saudi Arabian"
+            return None
+        meant = [last for last in self._last_names.get(first.lower(), ()) if one_edit_apart(typed.lower(), last)]
+        return meant[0].capitalize() if len(meant) == 1 else None

@@ -70,6 +70,21 @@ def test_anything_else_is_kept_as_typed(mender: SpellingMender, typed: str):
     assert mender.mend(typed) == typed
 
 
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("karen handle old job", "karen Handel old job"),  # an English word, but right after her first name
+        ("Karen Handle's job", "Karen Handel's job"),
+        ("how do i handle this", "how do i handle this"),
+        ("is trump curious", "is trump curious"),  # "Trump Furious" is a slogan: Trump is someone's last name
+        ("karen, handle it", "karen, handle it"),  # not a name when something stands between the words
+    ],
+)
+def test_a_last_name_typed_as_an_english_word_is_mended_after_the_first_name(typed: str, read: str):
+    mender = SpellingMender([ARTICLE], NAMES, english_words(), ["Karen Handel", "Donald Trump", "Trump Furious"])
+    assert mender.mend(typed) == read
+
+
 def test_the_english_words_come_from_the_bundled_vocabulary_and_websters():
     known = english_words()
     assert {"handle", "campaign", "election", "septicemia"} <= known
