@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import threading
 import time
 
@@ -212,12 +211,10 @@ def _mended_spelling(question: str, spelling: SpellingMender) -> Reading | None:
     """`question` with its misspelt words mended and a note saying so ('reading “ossof” as “Ossoff”'),
     so that the user sees what was looked up and a follow-up leans on the mended question; None when
     nothing is misspelt."""
-    mended = spelling.corrections(normalise_chat(question))  # as queries() reads it: "thurs" is a chat spelling
-    if not mended:
+    text, changed = spelling.mended(question)
+    if not changed:
         return None
-    for typed, word in mended:
-        question = re.sub(rf"(?<![^\W\d_]){re.escape(typed)}(?![^\W\d_])", word, question)
-    return Reading(question, "reading " + " and ".join(f"“{typed}” as “{word}”" for typed, word in mended))
+    return Reading(text, "reading " + " and ".join(f"“{typed}” as “{word}”" for typed, word in changed))
 
 
 def _both(mended: Reading | None, follow_up: Reading | None) -> Reading | None:

@@ -5,7 +5,8 @@ misspelt word matches nothing in BM25 and becomes different word pieces for the 
 and the reader, so "ossof age" misses the sentence that "ossoff age" finds. A typed word
 is mended only when all of these hold:
 
-- it is at least `MIN_LETTERS` letters and the articles do not use it;
+- it is at least `MIN_LETTERS` letters, the articles do not use it and it is not a chat
+  spelling ("thurs" is Thursday, not a slip for "thus"; index/chat.py spells it out);
 - it is not English (the bundled MiniLM's whole words and Webster's Second, from the
   `english-words` package, with the common suffixes taken off): "handle" stays "handle",
   though it is one swap from "Handel";
@@ -30,6 +31,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from index.chat import CHAT_ABBREVIATIONS
 from index.text import words
 
 MIN_LETTERS = 5  # shorter words are one edit from too many others ("gray" / "grey" / "gary")
@@ -126,41 +128,42 @@ class SpellingMender:
         for first in set(self._last_names) & {last for lasts in self._last_names.values() for last in lasts}:
             del self._last_names[first]  # "Trump Furious" (a slogan): "trump curious" is not a typo
 
+    def _meant_as_typed(self, word: str) -> bool:
+        """Whether lowercase `word` is too short to mend, a word of the articles or a chat spelling."""
+        return len(word) < MIN_LETTERS or word in self._used or word in CHAT_ABBREVIATIONS
+
     def mended_word(self, typed: str) -> str | None:
         """The one word of the articles that `typed` is a misspelling of (a name capitalised), or None."""
         word = typed.lower()
-        if len(word) < MIN_LETTERS or word in self._used or is_english(word, self._english):
+        if self._meant_as_typed(word) or is_english(word, self._english):
             return None
         candidates = {w for key in _deletions(word) | {word} for w in self._near.get(key, ())}
         meant = [w for w in candidates if one_edit_apart(word, w)]
         return self._written[meant[0]] if len(meant) == 1 else None
 
-    def corrections(self, question: str) -> list[tuple[str, str]]:
-        """The (typed, mended) words that `mend` changes in `question`, in order."""
-        return [(match.group(0), word) for match, word in self._mended(question)]
-
     def mend(self, question: str) -> str:
         """`question` with each misspelt word replaced by the one the articles use."""
-        mended = question
-        for match, word in reversed(self._mended(question)):
-            mended = mended[: match.start()] + word + mended[match.end() :]
-        return mended
+        return self.mended(question)[0]
 
-    def _mended(self, question: str) -> list[tuple[re.Match[str], str]]:
-        found = []
+    def mended(self, question: str) -> tuple[str, list[tuple[str, str]]]:
+        """`question` mended, and the (typed, mended) words it changed, in order."""
+        changed: list[tuple[re.Match[str], str]] = []
         previous: re.Match[str] | None = None
         for match in _LETTERS.finditer(question):
             word = self.mended_word(match.group(0))
             if word is None and previous is not None and not question[previous.end() : match.start()].strip():
                 word = self._last_name(previous.group(0), match.group(0))
             if word is not None:
-                found.append((match, word))
+                changed.append((match, word))
             previous = match
-        return found
+        text = question
+        for match, word in reversed(changed):
+            text = text[: match.start()] + word + text[match.end() :]
+        return text, [(match.group(0), word) for match, word in changed]
 
     def _last_name(self, first: str, typed: str) -> str | None:
         """The one last name that goes with `first` and is one edit from `typed` (capitalised), or None."""
-        if len(typed) < MIN_LETTERS or typed.lower() in self._used:  # "Saudi Arabia" is not "Saudi Arabian"
+        if self._meant_as_typed(typed.lower()):  # "Saudi Arabia" is not "Saudi Arabian"
             return None
         meant = [last for last in self._last_names.get(first.lower(), ()) if one_edit_apart(typed.lower(), last)]
         return meant[0].capitalize() if len(meant) == 1 else None

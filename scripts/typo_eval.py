@@ -26,7 +26,6 @@ import re
 from pathlib import Path
 
 from index import load_config
-from index.chat import normalise_chat
 from index.evaluate import load_questions, run_eval
 from index.spelling import SpellingMender
 
@@ -76,7 +75,7 @@ def main() -> None:
         rng = random.Random(args.seed)
         typed = ((q, misspelt(q.q, rng, args.min_letters)) for q in questions)
         judged = [dataclasses.replace(q, q=t) for q, t in typed if t is not None]
-    mended = [q for q in judged if spelling.mend(normalise_chat(q.q)) != normalise_chat(q.q)]
+    mended = [q for q in judged if spelling.mended(q.q)[1]]
     print(f"the mending changes {len(mended)} of these {len(judged)} questions")
     if args.only_mended:
         judged = mended

@@ -9,7 +9,7 @@ from index.spelling import SpellingMender, english_words, is_english, one_edit_a
 
 ARTICLE = (
     "Jon Ossoff faced Karen Handel in November. Möngke Khan was not there. Newt Gingrich held the seat. "
-    "Ossoff's campaign and Handel's spent millions. Eighteen candidates ran before the runoff."
+    "Ossoff's campaign and Handel's spent millions. Eighteen candidates thus ran before the runoff."
 )
 NAMES = {"ossoff", "handel", "gingrich", "karen", "newt", "hansen", "hanson"}
 
@@ -61,6 +61,7 @@ def test_a_word_one_edit_off_is_mended(mender: SpellingMender, typed: str, read:
         "what did the campaign spend",  # words the articles use
         "hanssn age",  # one edit from both "hansen" and "hanson": no guessing
         "who paced the field",  # English (Webster's "pace"), though one edit from "faced"
+        "what happened thurs",  # a chat spelling (Thursday), though one edit from "thus"
         "jon osof",  # "osof" is two edits from "ossoff"
         "Newr",  # too short to mend safely
         "",
