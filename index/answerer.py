@@ -29,7 +29,7 @@ from index.features import FEATURE_NAMES, SentenceFacts, question_shape, sentenc
 from index.followup import NameBook
 from index.kinds import VALUE_KINDS, answer_kind, stated_values
 from index.models import Answer, Citation, Disagreement, Hit, Passage
-from index.reader import Reader
+from index.reader import Reader, sentence_before
 from index.retriever import Query, Retrieval, lexical_scores, retrieve
 from index.soft_match import PieceIdf, soft_match_rows
 from index.spelling import SpellingMender, english_words
@@ -259,13 +259,13 @@ class Answerer:
         order = np.argsort(-logits, kind="stable")
         rows, features, logits = rows[order], features[order], logits[order]
         ranked = time.perf_counter()
-        reader_logits = self._read(query, rows[: self.read_candidates])
+        reader_logits = self.read(query, rows[: self.read_candidates])
         read_seconds = time.perf_counter() - ranked
         scored = self.combine(query, retrieval, rows, features, logits, reader_logits)
         if self._unsure(scored) and len(rows) > len(reader_logits):
             reading_more = time.perf_counter()
             more = rows[len(reader_logits) : len(reader_logits) + self.read_more]
-            reader_logits = np.concatenate([reader_logits, self._read(query, more)])
+            reader_logits = np.concatenate([reader_logits, self.read(query, more)])
             read_seconds += time.perf_counter() - reading_more
             scored = self.combine(query, retrieval, rows, features, logits, reader_logits)
         seconds = {
@@ -276,11 +276,14 @@ class Answerer:
         }
         return replace(scored, seconds=seconds)
 
-    def _read(self, query: Query, rows: np.ndarray) -> np.ndarray:
-        """The reader's logits for sentences `rows`, in one batched pass."""
+    def read(self, query: Query, rows: np.ndarray) -> np.ndarray:
+        """The reader's logits for sentences `rows` (each read with its context), in one batched pass."""
         if not len(rows):
             return np.zeros(0, dtype=np.float32)
-        return self.reader.score(query.text, [self.index.sentences[r].text for r in rows])
+        sentences = self.index.sentences
+        return self.reader.score(
+            query.text, [sentences[r].text for r in rows], [sentence_before(sentences, int(r)) for r in rows]
+        )
 
     def _unsure(self, scored: Scored) -> bool:
         """Whether to read `read_more` more of the ranker's sentences: the reader read some, and the

@@ -116,8 +116,7 @@ def staged(row: Row, sent: LinearModel, rerank: LinearModel) -> tuple[Scored, np
     top = [int(r) for r in s.rows[order][: answerer.read_candidates]]
     unread = [r for r in top if r not in row.reads]
     if unread:
-        texts = [answerer.index.sentences[r].text for r in unread]
-        row.reads.update(zip(unread, map(float, answerer.reader.score(s.query.text, texts)), strict=True))
+        row.reads.update(zip(unread, map(float, answerer.read(s.query, np.array(unread))), strict=True))
     reader = np.array([row.reads[r] for r in top], dtype=np.float32)
     scorer = Scorer(sent, rerank, NO_CONFIDENCE)
     scored = answerer.combine(s.query, s.retrieval, s.rows[order], s.features[order], logits[order], reader, scorer)
