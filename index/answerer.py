@@ -29,7 +29,7 @@ from index.features import FEATURE_NAMES, SentenceFacts, question_shape, sentenc
 from index.followup import NameBook
 from index.kinds import VALUE_KINDS, answer_kind, stated_values
 from index.models import Answer, Citation, Disagreement, Hit, Passage
-from index.reader import Reader, sentence_before
+from index.reader import Reader
 from index.retriever import Query, Retrieval, lexical_scores, retrieve
 from index.soft_match import PieceIdf, soft_match_rows
 from index.spelling import SpellingMender, english_words
@@ -277,13 +277,10 @@ class Answerer:
         return replace(scored, seconds=seconds)
 
     def read(self, query: Query, rows: np.ndarray) -> np.ndarray:
-        """The reader's logits for sentences `rows` (each read with its context), in one batched pass."""
+        """The reader's logits for sentences `rows`, in one batched pass."""
         if not len(rows):
             return np.zeros(0, dtype=np.float32)
-        sentences = self.index.sentences
-        return self.reader.score(
-            query.text, [sentences[r].text for r in rows], [sentence_before(sentences, int(r)) for r in rows]
-        )
+        return self.reader.score(query.text, [self.index.sentences[r].text for r in rows])
 
     def _unsure(self, scored: Scored) -> bool:
         """Whether to read `read_more` more of the ranker's sentences: the reader read some, and the

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,6 @@ from typing import Any
 import numpy as np
 
 from index.config import PRECISIONS
-from index.models import Sentence
 from index.tuned import (
     MANIFEST_FILE,
     TunedModelError,
@@ -46,17 +44,7 @@ logger = logging.getLogger(__name__)
 
 READER_DIR = Path(__file__).with_name("reader_model")
 WEIGHTS_FILE = "reader.safetensors"
-__all__ = [
-    "MANIFEST_FILE",
-    "PRECISIONS",
-    "READER_DIR",
-    "WEIGHTS_FILE",
-    "Reader",
-    "ReaderSettings",
-    "TunedModelError",
-    "sentence_before",
-    "with_context",
-]
+__all__ = ["MANIFEST_FILE", "PRECISIONS", "READER_DIR", "WEIGHTS_FILE", "Reader", "ReaderSettings", "TunedModelError"]
 
 
 def native_bfloat16() -> bool:
@@ -81,27 +69,10 @@ class ReaderSettings:
     """How a reader was built; stored in its manifest and needed to rebuild it."""
 
     layers: int = 6
-    max_length: int = 80  # question + sentence (+ context) word pieces; the end is cut first
-    # Words of the sentence before that the reader sees after the sentence, so that "She will
-    # fight for lower taxes" can be read as about Handel; 0: the sentence alone.
-    context_words: int = 0
+    max_length: int = 80  # question + sentence word pieces; longer sentences are cut at the end
 
     def to_json(self) -> dict[str, int]:
-        return {"layers": self.layers, "max_length": self.max_length, "context_words": self.context_words}
-
-
-def sentence_before(sentences: Sequence[Sentence], row: int) -> str:
-    """The text of the sentence before `sentences[row]` in the same article, or "" at its start."""
-    if row > 0 and sentences[row - 1].source == sentences[row].source:
-        return sentences[row - 1].text
-    return ""
-
-
-def with_context(sentence: str, before: str, context_words: int) -> str:
-    """What the reader reads as the sentence: the sentence, then "[SEP]" and the last
-    `context_words` words of the sentence before it (nothing when either is empty)."""
-    context = " ".join(before.split()[-context_words:]) if context_words > 0 else ""
-    return f"{sentence} [SEP] {context}" if context else sentence
+        return {"layers": self.layers, "max_length": self.max_length}
 
 
 def build_model(settings: ReaderSettings) -> Any:
@@ -198,18 +169,13 @@ class Reader:
         self.settings = settings
         logger.info("loaded the reader (%d layers, %s)", settings.layers, self.precision)
 
-    def score(self, question: str, sentences: list[str], before: Sequence[str] = ()) -> np.ndarray:
-        """One logit per sentence (higher: more likely to answer the question), in one batched pass.
-
-        `before`: each sentence's preceding sentence in its article ("" for none; see
-        `sentence_before`), read as context by weights trained with `context_words`."""
+    def score(self, question: str, sentences: list[str]) -> np.ndarray:
+        """One logit per sentence (higher: more likely to answer the question), in one batched pass."""
         if not sentences:
             return np.zeros(0, dtype=np.float32)
         self.warm_up()
         import torch
 
-        words = self.settings.context_words
-        texts = [with_context(s, b, words) for s, b in zip(sentences, before, strict=True)] if before else sentences
         with self._lock, torch.inference_mode():
-            batch = encode_pairs(self._tokenizer, question, texts, self.settings.max_length)
+            batch = encode_pairs(self._tokenizer, question, sentences, self.settings.max_length)
             return np.asarray(self._model(**batch).float().numpy(), dtype=np.float32)

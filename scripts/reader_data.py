@@ -37,7 +37,6 @@ from index.chat import CHAT_ABBREVIATIONS
 from index.config import parse_config
 from index.engine import Engine
 from index.evaluate import EvalQuestion, contains_answer, held_out_articles, load_questions
-from index.reader import sentence_before
 
 SHARED = Path("../shared")
 IN_DOMAIN_TRAINING = Path(__file__).parent / "questions/seeds-train.yaml"  # chat-style and unanswerable ones too
@@ -107,7 +106,6 @@ def collect(name: str, corpus: Path, question_files: tuple[Path, ...], candidate
                 "q": question.q,
                 "answerable": question.answerable,
                 "sentences": [sentences[rows[k]].text for k in chosen],
-                "before": [sentence_before(sentences, rows[k]) for k in chosen],  # the reader's context
                 "labels": [labels[k] for k in chosen],
                 "ranks": chosen,  # each sentence's position in the ranker's order
             }

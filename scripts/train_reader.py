@@ -36,16 +36,7 @@ from reader_data import chat_form  # noqa: E402
 from training import Trainer, batches, code_version  # noqa: E402
 
 from index.evaluate import confidence_auc  # noqa: E402
-from index.reader import (  # noqa: E402
-    MANIFEST_FILE,
-    READER_DIR,
-    WEIGHTS_FILE,
-    Reader,
-    ReaderSettings,
-    build_model,
-    encode_pairs,
-    with_context,
-)
+from index.reader import MANIFEST_FILE, READER_DIR, WEIGHTS_FILE, Reader, ReaderSettings, build_model, encode_pairs  # noqa: E402
 from index.tuned import bundled_tokenizer, load_weights, read_manifest, save_weights  # noqa: E402
 
 # Fixed pairs whose logits the manifest records, so a test can check that the shipped weights load right.
@@ -65,17 +56,9 @@ def load_records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def read_texts(record: dict, settings: ReaderSettings) -> list[str]:
-    """The record's candidates as the reader reads them: with their context where the settings ask for it."""
-    before = record.get("before") or [""] * len(record["sentences"])
-    return [with_context(s, b, settings.context_words) for s, b in zip(record["sentences"], before, strict=True)]
-
-
-def make_group(
-    record: dict, size: int, read: int, rng: random.Random, settings: ReaderSettings
-) -> tuple[list[str], list[int]]:
+def make_group(record: dict, size: int, read: int, rng: random.Random) -> tuple[list[str], list[int]]:
     """Up to `size` of the record's first `read` candidates: one right sentence (if any) and near misses."""
-    pairs = list(zip(read_texts(record, settings), record["labels"], record["ranks"], strict=True))
+    pairs = list(zip(record["sentences"], record["labels"], record["ranks"], strict=True))
     right = [p for p in pairs if p[1]]
     wrong = [p for p in pairs if not p[1] and p[2] < read] or [p for p in pairs if not p[1]]
     chosen = ([min(right, key=lambda p: p[2])] if right else []) + rng.sample(
@@ -98,7 +81,7 @@ def validate(model, tokenizer, records: list[dict], settings: ReaderSettings, re
     reader_hits, ranker_hits, answerable_best, unanswerable_best = [], [], [], []
     with torch.inference_mode():
         for record in records:
-            sentences, labels = read_texts(record, settings)[:read], record["labels"][:read]
+            sentences, labels = record["sentences"][:read], record["labels"][:read]
             logits = model(**encode_pairs(tokenizer, record["q"], sentences, settings.max_length)).numpy()
             if record["answerable"]:
                 reader_hits.append(labels[int(np.argmax(logits))])
@@ -120,9 +103,6 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=READER_DIR)
     parser.add_argument("--layers", type=int, default=6)
     parser.add_argument("--max-length", type=int, default=80)
-    parser.add_argument(
-        "--context-words", type=int, default=0, help="words of the sentence before read after the sentence (0: none)"
-    )
     parser.add_argument("--group", type=int, default=8, help="sentences per question in one step")
     parser.add_argument("--groups-per-step", type=int, default=4)
     parser.add_argument("--read", type=int, default=TRAINING_CANDIDATES)
@@ -155,7 +135,7 @@ def main() -> None:
     val_sample = random.Random(args.seed).sample(val, min(args.val_sample, len(val)))
     print(f"{len(train)} training groups a epoch, {len(val)} validation questions ({len(val_sample)} checked en route)")
 
-    settings = ReaderSettings(layers=args.layers, max_length=args.max_length, context_words=args.context_words)
+    settings = ReaderSettings(layers=args.layers, max_length=args.max_length)
     tokenizer = bundled_tokenizer()
     model = build_model(settings)
     if args.init is not None:  # go on from trained weights instead of the bundled MiniLM's
@@ -173,7 +153,7 @@ def main() -> None:
         loss = torch.zeros(())
         for record in batch:
             question = chat_form(record["q"], rng) if rng.random() < 0.5 else record["q"]
-            sentences, labels = make_group(record, args.group, args.read, rng, settings)
+            sentences, labels = make_group(record, args.group, args.read, rng)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
                 logits = model(**encode_pairs(tokenizer, question, sentences, settings.max_length))
             loss = loss + group_loss(logits.float(), torch.tensor(labels)) / len(batch)

@@ -8,16 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.models import Sentence
-from index.reader import (
-    MANIFEST_FILE,
-    READER_DIR,
-    WEIGHTS_FILE,
-    Reader,
-    resolve_precision,
-    sentence_before,
-    with_context,
-)
+from index.reader import MANIFEST_FILE, READER_DIR, WEIGHTS_FILE, Reader, resolve_precision
 from index.tuned import TunedModelError, read_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,7 +88,7 @@ def test_training_runs_end_to_end_on_a_tiny_dataset(tmp_path: Path):
     assert run.returncode == 0, run.stderr[-2000:]
     assert "validation (all held-out questions)" in run.stdout
     manifest = read_manifest(out)
-    assert manifest["settings"] == {"layers": 1, "max_length": 80, "context_words": 0}
+    assert manifest["settings"] == {"layers": 1, "max_length": 80}
     assert manifest["steps"] == 3
     trained = Reader(out).score(manifest["probe"]["question"], manifest["probe"]["sentences"])
     assert np.allclose(trained, manifest["probe"]["logits_fp32"], atol=2e-3)
@@ -111,52 +102,3 @@ def test_training_runs_end_to_end_on_a_tiny_dataset(tmp_path: Path):
     again_manifest = read_manifest(tmp_path / "more")
     assert again_manifest["initialised_from"] == str(out) and again_manifest["hyperparameters"]["bf16"] is True
     assert [run["steps"] for run in again_manifest["earlier_training"]] == [3]  # the first run's record
-
-
-def test_the_context_is_the_end_of_the_sentence_before_in_the_same_article():
-    def sentence(source: str, text: str) -> Sentence:
-        return Sentence(source, 0, len(text), text, "p", 0)
-
-    sentences = [
-        sentence("a.txt", "Trump showed support for Handel in a tweet reading:"),
-        sentence("a.txt", "Great job Karen Handel!"),
-        sentence("b.txt", "Polls close at 7 p.m."),
-    ]
-    assert sentence_before(sentences, 1) == "Trump showed support for Handel in a tweet reading:"
-    assert sentence_before(sentences, 0) == "" and sentence_before(sentences, 2) == ""  # an article's first
-    great_job = "Great job Karen Handel!"
-    assert with_context(great_job, sentences[0].text, 3) == "Great job Karen Handel! [SEP] a tweet reading:"
-    assert with_context("Great job Karen Handel!", sentences[0].text, 0) == "Great job Karen Handel!"
-    assert with_context("Polls close at 7 p.m.", "", 16) == "Polls close at 7 p.m."
-
-
-def test_a_reader_trained_with_context_reads_it(tmp_path: Path):
-    records = [
-        {
-            "set": "squad1",
-            "split": "train" if i < 4 else "val",
-            "q": f"What did company {i} make?",
-            "answerable": True,
-            "sentences": ["It made bicycles.", "The weather was fine."],
-            "before": [f"Company {i} was founded in 1990.", ""],
-            "labels": [1, 0],
-            "ranks": [0, 1],
-        }
-        for i in range(6)
-    ]
-    data = tmp_path / "reader.jsonl"
-    data.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
-    out = tmp_path / "model"
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "scripts/train_reader.py"), "--data", str(data), "--out", str(out),
-         "--layers", "1", "--epochs", "1", "--groups-per-step", "2", "--context-words", "4", "--write"],
-        capture_output=True, text=True, cwd=ROOT, timeout=240,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert read_manifest(out)["settings"]["context_words"] == 4
-    reader = Reader(out)
-    alone = reader.score("What did company 1 make?", ["It made bicycles."])
-    in_context = reader.score("What did company 1 make?", ["It made bicycles."], ["Company 1 was founded in 1990."])
-    assert reader.settings.context_words == 4 and not np.allclose(alone, in_context)
-    with pytest.raises(ValueError):  # one context per sentence
-        reader.score("What did company 1 make?", ["It made bicycles.", "The weather was fine."], ["Company 1."])
