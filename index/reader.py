@@ -98,16 +98,9 @@ class CrossEncoderModel(_module_base()):  # type: ignore[misc]
         self.head = head
 
     def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-        return self.logits(self.hidden_states(input_ids, attention_mask, token_type_ids), attention_mask)
-
-    def hidden_states(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-        """The encoder's last layer, one vector per word piece (training reads them for its span loss)."""
-        return self.encoder(
+        hidden = self.encoder(
             input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
         ).last_hidden_state
-
-    def logits(self, hidden: Any, attention_mask: Any) -> Any:
-        """One logit per pair from `hidden_states`: mean pooling over the real word pieces, then the head."""
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
         return self.head(pooled).squeeze(-1)

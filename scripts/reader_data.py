@@ -105,7 +105,6 @@ def collect(name: str, corpus: Path, question_files: tuple[Path, ...], candidate
                 "split": "val" if question.sources and question.sources[0] in held_out else "train",
                 "q": question.q,
                 "answerable": question.answerable,
-                "answers": list(question.answers),  # what the span loss of scripts/train_reader.py looks for
                 "sentences": [sentences[rows[k]].text for k in chosen],
                 "labels": [labels[k] for k in chosen],
                 "ranks": chosen,  # each sentence's position in the ranker's order

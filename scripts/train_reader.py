@@ -12,11 +12,6 @@ the same whatever the question: the confidence model needs that) plus a softmax 
 answerable group (so the right sentence outranks its neighbours). Half the questions are
 rewritten as chat (scripts/reader_data.chat_form) each time they are drawn.
 
-With `--span-weight W` above 0, a second head is trained beside the logit: over the right
-sentence's word pieces, where its gold answer starts and ends (cross-entropy, weighted W), so
-the encoder learns which words answer the question, not only which sentence does. That head is
-for training only: it is not written, and the shipped reader reads as before.
-
 Prints validation figures on the held-out SQuAD half as it goes: the reader's hit@1 among the
 first `--read` candidates against the ranker's, and how well the best candidate's logit
 separates answerable from unanswerable questions (AUC). Fixed seed; the word embeddings stay
@@ -80,50 +75,6 @@ def group_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     return loss
 
 
-def answer_spans(
-    tokenizer, question: str, sentences: list[str], labels: list[int], answers: list[str], max_length: int
-) -> list[tuple[int, int] | None]:
-    """For each pair, the word-piece positions where a gold answer starts and ends in its sentence.
-
-    None for a wrong sentence, and for a right one whose answer is cut off at `max_length`. The
-    positions index the batch `encode_pairs` makes of the same pairs (same tokenisation, right padding).
-    """
-    encoded = tokenizer(
-        [question] * len(sentences),
-        sentences,
-        truncation="only_second",
-        max_length=max_length,
-        return_offsets_mapping=True,
-    )
-    spans: list[tuple[int, int] | None] = []
-    for row, (sentence, label) in enumerate(zip(sentences, labels, strict=True)):
-        found = [(sentence.lower().find(a.lower()), len(a)) for a in answers] if label else []
-        found = [(start, start + length) for start, length in found if start >= 0 and length > 0]
-        if not found:
-            spans.append(None)
-            continue
-        begin, end = min(found)
-        pieces = zip(encoded["offset_mapping"][row], encoded.sequence_ids(row), strict=True)
-        in_sentence = [(i, offsets) for i, (offsets, sequence) in enumerate(pieces) if sequence == 1]
-        starts = [i for i, (a, b) in in_sentence if b > begin and a < end]
-        spans.append((starts[0], starts[-1]) if starts and in_sentence[-1][1][1] >= end else None)
-    return spans
-
-
-def span_loss(
-    span_logits: torch.Tensor, sentence_mask: torch.Tensor, spans: list[tuple[int, int] | None]
-) -> torch.Tensor:
-    """Cross-entropy of the answer's first and last word piece, over the sentence's word pieces, for
-    the pairs that have a span; `span_logits` is (pairs, word pieces, 2)."""
-    rows = [i for i, span in enumerate(spans) if span is not None]
-    if not rows:
-        return torch.zeros(())
-    logits = span_logits[rows].float().masked_fill(~sentence_mask[rows].unsqueeze(-1), -1e4)
-    targets = torch.tensor([spans[i] for i in rows])
-    cross_entropy = torch.nn.functional.cross_entropy
-    return (cross_entropy(logits[:, :, 0], targets[:, 0]) + cross_entropy(logits[:, :, 1], targets[:, 1])) / 2
-
-
 def validate(model, tokenizer, records: list[dict], settings: ReaderSettings, read: int) -> dict[str, float]:
     """Reader hit@1 among the first `read` candidates vs the ranker's, and the answerable-vs-unanswerable AUC."""
     model.eval()
@@ -166,9 +117,6 @@ def main() -> None:
     parser.add_argument(
         "--bf16", action="store_true", help="mixed precision (bfloat16 autocast): 1.3x faster where the CPU has AMX"
     )
-    parser.add_argument(
-        "--span-weight", type=float, default=0.0, help="weight of the answer-span loss (0: none; see above)"
-    )
     parser.add_argument("--val-sample", type=int, default=600, help="questions for the checks during training")
     parser.add_argument("--val-every", type=int, default=400, help="steps between checks")
     parser.add_argument("--write", action="store_true", help=f"write {WEIGHTS_FILE} and {MANIFEST_FILE} to --out")
@@ -193,8 +141,7 @@ def main() -> None:
     if args.init is not None:  # go on from trained weights instead of the bundled MiniLM's
         load_weights(model, args.init / WEIGHTS_FILE)
     model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
-    span_head = torch.nn.Linear(model.head.in_features, 2)  # trained beside the model, never written
-    params = [p for p in model.parameters() if p.requires_grad] + list(span_head.parameters())
+    params = [p for p in model.parameters() if p.requires_grad]
     total_steps = max(1, int(len(train) * args.epochs / args.groups_per_step))
     trainer = Trainer(params, args.lr, total_steps, 0.05, args.minutes)
     print("before training:", json.dumps(validate(model, tokenizer, val_sample, settings, args.read)))
@@ -207,17 +154,9 @@ def main() -> None:
         for record in batch:
             question = chat_form(record["q"], rng) if rng.random() < 0.5 else record["q"]
             sentences, labels = make_group(record, args.group, args.read, rng)
-            pairs = encode_pairs(tokenizer, question, sentences, settings.max_length)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
-                hidden = model.hidden_states(**pairs)
-                logits = model.logits(hidden, pairs["attention_mask"])
-                span_logits = span_head(hidden) if args.span_weight > 0 else None
-            pair_loss = group_loss(logits.float(), torch.tensor(labels))
-            if span_logits is not None:
-                spans = answer_spans(tokenizer, question, sentences, labels, record["answers"], settings.max_length)
-                sentence_mask = pairs["token_type_ids"].bool() & pairs["attention_mask"].bool()
-                pair_loss = pair_loss + args.span_weight * span_loss(span_logits, sentence_mask, spans)
-            loss = loss + pair_loss / len(batch)
+                logits = model(**encode_pairs(tokenizer, question, sentences, settings.max_length))
+            loss = loss + group_loss(logits.float(), torch.tensor(labels)) / len(batch)
         trainer.update(loss)
         running.append(loss.item())
         step = trainer.step
@@ -259,8 +198,7 @@ def write(model, args, settings: ReaderSettings, figures: dict[str, float], step
             "licence": "CC BY-SA 4.0 (see LICENSE beside this file)",
         },
         "hyperparameters": {
-            k: getattr(args, k)
-            for k in ("epochs", "minutes", "lr", "group", "groups_per_step", "read", "seed", "bf16", "span_weight")
+            k: getattr(args, k) for k in ("epochs", "minutes", "lr", "group", "groups_per_step", "read", "seed", "bf16")
         },
         "initialised_from": str(args.init) if args.init is not None else "the bundled MiniLM",
         "earlier_training": _earlier_training(args.init),

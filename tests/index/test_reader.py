@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from safetensors.torch import load_file
 
 from index.reader import MANIFEST_FILE, READER_DIR, WEIGHTS_FILE, Reader, resolve_precision
 from index.tuned import TunedModelError, read_manifest
@@ -72,7 +71,6 @@ def test_training_runs_end_to_end_on_a_tiny_dataset(tmp_path: Path):
             "split": "train" if i < 6 else "val",
             "q": f"Who founded company {i}?",
             "answerable": i % 3 != 2,
-            "answers": ["Alice Smith"] if i % 3 != 2 else [],
             "sentences": [f"Company {i} was founded by Alice Smith in 1990.", "The weather was fine.", "It rained."],
             "labels": [int(i % 3 != 2), 0, 0],
             "ranks": [0, 1, 2],
@@ -97,14 +95,10 @@ def test_training_runs_end_to_end_on_a_tiny_dataset(tmp_path: Path):
     # Training can go on from those weights (--init): the start is the model just trained, not the bundled one.
     again = subprocess.run(
         [sys.executable, str(ROOT / "scripts/train_reader.py"), "--data", str(data), "--out", str(tmp_path / "more"),
-         "--layers", "1", "--epochs", "1", "--groups-per-step", "2", "--init", str(out), "--bf16",
-         "--span-weight", "0.5", "--write"],
+         "--layers", "1", "--epochs", "1", "--groups-per-step", "2", "--init", str(out), "--bf16", "--write"],
         capture_output=True, text=True, cwd=ROOT, timeout=240,
     )  # fmt: skip
     assert again.returncode == 0, again.stderr[-2000:]
     again_manifest = read_manifest(tmp_path / "more")
     assert again_manifest["initialised_from"] == str(out) and again_manifest["hyperparameters"]["bf16"] is True
     assert [run["steps"] for run in again_manifest["earlier_training"]] == [3]  # the first run's record
-    # The span head trains beside the model but is not written: the weights hold the same tensors as before.
-    assert again_manifest["hyperparameters"]["span_weight"] == 0.5
-    assert set(load_file(tmp_path / "more" / WEIGHTS_FILE)) == set(load_file(out / WEIGHTS_FILE))
