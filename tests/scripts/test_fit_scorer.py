@@ -1,11 +1,16 @@
-"""fit_scorer's in-domain set: chat forms of each question, kept in their question's fold."""
+"""fit_scorer: the in-domain set (chat forms of each question, kept in their question's fold) and the rerank ratio."""
 
+import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from fit_scorer import folds_by_group, with_chat_forms  # noqa: E402
+import numpy as np
+import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from fit_scorer import folds_by_group, rerank_ratio, with_chat_forms, with_reader_ratio  # noqa: E402
+
+from index.answerer import LinearModel  # noqa: E402
 from index.evaluate import EvalQuestion  # noqa: E402
 
 QUESTIONS = [
@@ -66,3 +71,18 @@ def test_article_folds_deal_whole_articles_and_keep_every_row():
     assert sum(len(f) for f in folds) == len(rows) and all(folds)
     articles = [{r.question.sources[0] for r in fold} for fold in folds]
     assert not articles[0] & articles[1]
+
+
+def test_the_rerank_ratio_keeps_the_weights_sum():
+    fitted = LinearModel(np.array([0.2, 0.6], dtype=np.float32), 0.5)
+    equal = with_reader_ratio(fitted, 1.0)
+    assert np.allclose(equal.weights, [0.4, 0.4]) and equal.bias == 0.5
+    assert np.allclose(with_reader_ratio(fitted, 3.0).weights, [0.2, 0.6])
+    assert with_reader_ratio(fitted, None) is fitted
+
+
+def test_the_rerank_ratio_option_takes_a_positive_number_or_fitted():
+    assert rerank_ratio("1.5") == 1.5 and rerank_ratio("fitted") is None
+    for bad in ("0", "-1", "two"):
+        with pytest.raises(argparse.ArgumentTypeError, match=f"positive number or 'fitted', got '{bad}'"):
+            rerank_ratio(bad)
