@@ -83,9 +83,9 @@ def without(rows: list[Row], ranker: tuple[str, ...], confidence: tuple[str, ...
 
 def judge(rows: list[Row], extra: list[Row], args, threshold: float) -> str:
     train, test = halves(rows)
-    hits, answerable_p, unanswerable_p = judged_figures(test, *fit_all(train, [], args.extra_weight))
+    hits, answerable_p, unanswerable_p = judged_figures(test, *fit_all(train, [], args.extra_weight, args.rerank_ratio))
     squad = f"{hits.mean():.3f} {confidence_auc(list(answerable_p), list(unanswerable_p)):.3f}"
-    judged = cross_validated(rows, extra, args.folds, args.seed, args.extra_weight)
+    judged = cross_validated(rows, extra, args.folds, args.seed, args.extra_weight, args.rerank_ratio)
     hit = np.mean([ok for a, ok, _c in judged if a])
     auc = confidence_auc([c for a, _ok, c in judged if a], [c for a, _ok, c in judged if not a])
     handled = np.mean([(ok and c >= threshold) if a else c < threshold for a, ok, c in judged])

@@ -259,7 +259,12 @@ def folds_by_group(groups: list[int], folds: int, seed: int) -> list[int]:
 
 
 def cross_validated(
-    rows: list[Row], extra: list[Row], folds: int, seed: int, extra_weight: float, rerank_ratio=RERANK_RATIO
+    rows: list[Row],
+    extra: list[Row],
+    folds: int,
+    seed: int,
+    extra_weight: float,
+    rerank_ratio: float | None = RERANK_RATIO,
 ):
     """Every extra question judged by models fitted without its fold: (answerable, top sentence
     right, confidence) per extra row."""
@@ -409,7 +414,7 @@ def rerank_ratio(text: str) -> float | None:
         value = float(text)
     except ValueError:
         value = -1.0
-    if not value > 0:
+    if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number or 'fitted', got {text!r}")
     return value
 

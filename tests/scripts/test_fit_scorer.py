@@ -83,6 +83,6 @@ def test_the_rerank_ratio_keeps_the_weights_sum():
 
 def test_the_rerank_ratio_option_takes_a_positive_number_or_fitted():
     assert rerank_ratio("1.5") == 1.5 and rerank_ratio("fitted") is None
-    for bad in ("0", "-1", "two"):
+    for bad in ("0", "-1", "two", "inf"):
         with pytest.raises(argparse.ArgumentTypeError, match=f"positive number or 'fitted', got '{bad}'"):
             rerank_ratio(bad)
