@@ -41,6 +41,7 @@ FEATURE_NAMES = (
     "names_missing",
     "names_missing_ctx",
 )
+_FEATURES = frozenset(FEATURE_NAMES)
 
 
 @dataclass(frozen=True)
@@ -154,24 +155,35 @@ def sentence_features(
     `previous` are those of the sentence before it in its article, None at its start.
     """
     has_kind = shape.kind is not None and has_answer_kind(sentence.text, shape.kind, shape.words)
-    return np.array(
-        [
-            cos,
-            cos_ctx,
-            bm25 / bm25_max if bm25_max > 0 else 0.0,
-            math.log1p(max(bm25, 0.0)),
-            p_cos,
-            p_lex_rel,
-            1.0 / (1 + p_rank),
-            float(facts.shouting),
-            float(_names_head(sentence.text, shape)),
-            float(has_kind),
-            float(shape.kind is not None and not has_kind),
-            *soft,
-            *names_missing(shape.names, facts.names, previous.names if previous else frozenset()),
-        ],
-        dtype=np.float32,
+    missing, missing_ctx = names_missing(shape.names, facts.names, previous.names if previous else frozenset())
+    return feature_row(
+        {
+            "cos": cos,
+            "cos_ctx": cos_ctx,
+            "bm25_rel": bm25 / bm25_max if bm25_max > 0 else 0.0,
+            "bm25_log": math.log1p(max(bm25, 0.0)),
+            "p_cos": p_cos,
+            "p_lex_rel": p_lex_rel,
+            "p_rank": 1.0 / (1 + p_rank),
+            "caps": float(facts.shouting),
+            "named_head": float(_names_head(sentence.text, shape)),
+            "kind_match": float(has_kind),
+            "kind_missing": float(shape.kind is not None and not has_kind),
+            "soft": soft[0],
+            "soft_missing": soft[1],
+            "names_missing": missing,
+            "names_missing_ctx": missing_ctx,
+        }
     )
+
+
+def feature_row(values: dict[str, float]) -> np.ndarray:
+    """`values` (one per feature, by name) as a row in FEATURE_NAMES order, the order the fitted
+    weights in index/scorer.json take; ValueError naming any feature missing or unknown."""
+    if values.keys() != _FEATURES:
+        missing, unknown = sorted(_FEATURES - values.keys()), sorted(values.keys() - _FEATURES)
+        raise ValueError(f"sentence features must be exactly FEATURE_NAMES: missing {missing}, unknown {unknown}")
+    return np.array([values[name] for name in FEATURE_NAMES], dtype=np.float32)
 
 
 def _is_shouting(text: str) -> bool:

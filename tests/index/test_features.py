@@ -6,7 +6,15 @@ import pytest
 from support import make_config
 
 from index.engine import Engine
-from index.features import _is_shouting, _names_head, names_missing, question_shape, sentence_facts
+from index.features import (
+    FEATURE_NAMES,
+    _is_shouting,
+    _names_head,
+    feature_row,
+    names_missing,
+    question_shape,
+    sentence_facts,
+)
 
 
 @pytest.mark.parametrize(
@@ -145,3 +153,11 @@ def test_names_left_out_of_the_sentence_and_its_predecessor_are_counted():
     assert missing("Handel's campaign raised $4 million.") == (0.5, 0.5)
     assert missing("She raised $4 million.", previous="Karen Handel spoke.") == (1.0, 0.0)
     assert names_missing(frozenset(), sentence_facts("Anything.").names, frozenset()) == (0.0, 0.0)
+
+
+def test_a_feature_row_is_built_by_name_in_the_fitted_order():
+    values = {name: float(i) for i, name in enumerate(reversed(FEATURE_NAMES))}
+    row = feature_row(values)
+    assert [row[FEATURE_NAMES.index(name)] for name in values] == list(values.values())
+    with pytest.raises(ValueError, match=r"missing \['cos'\], unknown \['cosine'\]"):
+        feature_row({("cosine" if name == "cos" else name): 0.0 for name in FEATURE_NAMES})
