@@ -410,12 +410,13 @@ def rerank_ratio(text: str) -> float | None:
     """The --rerank-ratio value: a positive number, or None for "fitted"."""
     if text == "fitted":
         return None
+    refused = argparse.ArgumentTypeError(f"must be a positive number or 'fitted', got {text!r}")
     try:
         value = float(text)
     except ValueError:
-        value = -1.0
+        raise refused from None
     if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number or 'fitted', got {text!r}")
+        raise refused
     return value
 
 
