@@ -82,47 +82,6 @@ def chat_form(question: str, rng: random.Random) -> str:
     return text
 
 
-# Words that lead into an answer ("began in October 1973", "led by the Democrats") and go with it.
-_LEAD_IN_WORDS = "in on at by of to for from with as about than since during until after before around nearly some over"
-_LEAD_IN = frozenset((_LEAD_IN_WORDS + " under the a an his her its their").split())
-
-
-def without_answer(sentence: str, answers: list[str]) -> str | None:
-    """`sentence` with its answer cut out, or None where that leaves no sentence that lacks every answer.
-
-    "The crisis began in October 1973 when OPEC proclaimed an embargo." with the answer
-    "October 1973" comes back as "The crisis began when OPEC proclaimed an embargo.": the same
-    topic and names, but nothing that answers. The reader trains on it as a near miss, so it
-    learns that a sentence must hold what was asked, not only share the question's words. The
-    longest answer found is cut, with the whole words it touches ("30" takes "30-year-old")
-    and up to two words that lead into it ("in", "by the").
-    """
-    low = sentence.lower()
-    found = [a for a in answers if a.strip() and a.lower() in low]
-    if not found:
-        return None
-    answer = max(found, key=len)
-    start = low.index(answer.lower())
-    end = start + len(answer)
-    while start > 0 and not sentence[start - 1].isspace():
-        start -= 1
-    while end < len(sentence) and not sentence[end].isspace() and sentence[end] not in ",.;:!?)\"'”’":
-        end += 1
-    before = sentence[:start].rstrip().split(" ")
-    for _ in range(2):
-        if len(before) > 1 and before[-1].lower() in _LEAD_IN:
-            before.pop()
-    text = " ".join(before) + " " + sentence[end:].lstrip()
-    text = re.sub(r"\s+([,.;:!?)])", r"\1", text)
-    text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
-    text = re.sub(r"\(\s*\)", "", text)
-    text = re.sub(r"\s{2,}", " ", text).strip().lstrip(",;:) ")
-    text = text[:1].upper() + text[1:]
-    if len(text.split()) < 4 or any(a.strip() and a.lower() in text.lower() for a in answers):
-        return None
-    return text
-
-
 def collect(name: str, corpus: Path, question_files: tuple[Path, ...], candidates: int) -> list[dict]:
     """One record per question: its best `candidates` sentences by the current ranker, labelled."""
     # The ranker alone (no reader yet): the candidates the reader will be given to read.

@@ -32,7 +32,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
-from reader_data import chat_form, without_answer  # noqa: E402
+from reader_data import chat_form  # noqa: E402
 from training import Trainer, batches, code_version  # noqa: E402
 
 from index.evaluate import confidence_auc  # noqa: E402
@@ -56,28 +56,15 @@ def load_records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def make_group(
-    record: dict, size: int, read: int, rng: random.Random, cut_share: float = 0.0
-) -> tuple[list[str], list[int]]:
-    """Up to `size` of the record's first `read` candidates: one right sentence (if any) and near misses.
-
-    In `cut_share` of the groups with a right sentence, that sentence with its answer cut out
-    (reader_data.without_answer) takes the last near miss's place, labelled wrong.
-    """
+def make_group(record: dict, size: int, read: int, rng: random.Random) -> tuple[list[str], list[int]]:
+    """Up to `size` of the record's first `read` candidates: one right sentence (if any) and near misses."""
     pairs = list(zip(record["sentences"], record["labels"], record["ranks"], strict=True))
     right = [p for p in pairs if p[1]]
     wrong = [p for p in pairs if not p[1] and p[2] < read] or [p for p in pairs if not p[1]]
     chosen = ([min(right, key=lambda p: p[2])] if right else []) + rng.sample(
         wrong, min(len(wrong), size - (1 if right else 0))
     )
-    sentences, labels = [p[0] for p in chosen], [p[1] for p in chosen]
-    if right and rng.random() < cut_share:
-        cut = without_answer(sentences[0], record.get("answers", []))
-        if cut is not None:
-            if len(sentences) >= size:
-                sentences, labels = sentences[:-1], labels[:-1]
-            sentences, labels = [*sentences, cut], [*labels, 0]
-    return sentences, labels
+    return [p[0] for p in chosen], [p[1] for p in chosen]
 
 
 def group_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
@@ -119,12 +106,6 @@ def main() -> None:
     parser.add_argument("--group", type=int, default=8, help="sentences per question in one step")
     parser.add_argument("--groups-per-step", type=int, default=4)
     parser.add_argument("--read", type=int, default=TRAINING_CANDIDATES)
-    parser.add_argument(
-        "--answer-cut",
-        type=float,
-        default=0.0,
-        help="share of groups that also read their right sentence with the answer cut out, as a near miss",
-    )
     parser.add_argument("--epochs", type=float, default=3.0)
     parser.add_argument("--minutes", type=float, default=None, help="stop (and write) after this long")
     parser.add_argument("--lr", type=float, default=5e-5)
@@ -172,7 +153,7 @@ def main() -> None:
         loss = torch.zeros(())
         for record in batch:
             question = chat_form(record["q"], rng) if rng.random() < 0.5 else record["q"]
-            sentences, labels = make_group(record, args.group, args.read, rng, args.answer_cut)
+            sentences, labels = make_group(record, args.group, args.read, rng)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
                 logits = model(**encode_pairs(tokenizer, question, sentences, settings.max_length))
             loss = loss + group_loss(logits.float(), torch.tensor(labels)) / len(batch)
@@ -217,8 +198,7 @@ def write(model, args, settings: ReaderSettings, figures: dict[str, float], step
             "licence": "CC BY-SA 4.0 (see LICENSE beside this file)",
         },
         "hyperparameters": {
-            k: getattr(args, k)
-            for k in ("epochs", "minutes", "lr", "group", "groups_per_step", "read", "seed", "bf16", "answer_cut")
+            k: getattr(args, k) for k in ("epochs", "minutes", "lr", "group", "groups_per_step", "read", "seed", "bf16")
         },
         "initialised_from": str(args.init) if args.init is not None else "the bundled MiniLM",
         "earlier_training": _earlier_training(args.init),
