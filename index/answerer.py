@@ -42,7 +42,15 @@ RERANK_NAMES = ("ranker", "reader")
 READ_CANDIDATES = 6  # sentences the reader reads per question (config answer.read_candidates)
 READ_MORE = 6  # and the ranker's next ones when those leave it unsure (config answer.read_more)
 _NEGATION = {"not", "never", "no", "nor", "without", "n't", "neither"}
+# Where the candidate sentences come from. Retrieval hands over the fused top_k passages and
+# EXTRA_PASSAGES more: those are taken, in fused order, until there are top_k passages and at least
+# MIN_CANDIDATE_SENTENCES sentences (one-sentence paragraphs are common in news and would otherwise
+# leave a handful of sentences to choose from).
+EXTRA_PASSAGES = 20
 MIN_CANDIDATE_SENTENCES = 40
+# The passages of the best PER_RANKING_SENTENCES sentences by cosine and by BM25 on their own join
+# them, so a one-line fact inside a passage that ranks low as a whole still reaches the ranker.
+PER_RANKING_SENTENCES = 10
 SUPPORT_MARGIN = 2.0  # a supporting citation scores within this many logits of the answer
 # A candidate from another article that states another value is shown as a disagreement when the
 # confidence model finds it more likely than not to answer (a higher bar than min_confidence: saying
@@ -165,8 +173,8 @@ class Answerer:
         self.max_sentences = max_sentences
         self.max_citations = max_citations
         self.min_candidates = MIN_CANDIDATE_SENTENCES
-        self.extra_passages = 20
-        self.per_ranking_sentences = 10
+        self.extra_passages = EXTRA_PASSAGES
+        self.per_ranking_sentences = PER_RANKING_SENTENCES
         self._sentence_facts: dict[int, SentenceFacts] = {}
 
     @cached_property

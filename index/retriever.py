@@ -12,6 +12,10 @@ from index.soft_match import question_pieces
 from index.store import LoadedIndex
 from index.text import tokenize
 
+# The best few passages of the dense ranking and of the BM25 ranking each join the fused list when
+# fusion left them out, so a passage that only one of the two rankings finds is not lost.
+PER_RANKING_PASSAGES = 3
+
 
 @dataclass(frozen=True)
 class Query:
@@ -45,7 +49,9 @@ def lexical_scores(bm25, tokens: tuple[str, ...], size: int) -> np.ndarray:
     return np.asarray(bm25.get_scores(known), dtype=np.float32)
 
 
-def retrieve(index: LoadedIndex, query: Query, top_k: int = 5, rrf_k: int = 60, per_ranking: int = 3) -> Retrieval:
+def retrieve(
+    index: LoadedIndex, query: Query, top_k: int = 5, rrf_k: int = 60, per_ranking: int = PER_RANKING_PASSAGES
+) -> Retrieval:
     """The `top_k` passages by reciprocal rank fusion of dense and BM25 rankings,
     plus the top `per_ranking` of each ranking if fusion left them out."""
     n = len(index.passages)
