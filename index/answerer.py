@@ -172,9 +172,6 @@ class Answerer:
         self.min_confidence = min_confidence
         self.max_sentences = max_sentences
         self.max_citations = max_citations
-        self.min_candidates = MIN_CANDIDATE_SENTENCES
-        self.extra_passages = EXTRA_PASSAGES
-        self.per_ranking_sentences = PER_RANKING_SENTENCES
         self._sentence_facts: dict[int, SentenceFacts] = {}
 
     @cached_property
@@ -223,7 +220,7 @@ class Answerer:
         """Retrieve passages and score every sentence in them."""
         top_k = self.top_k if top_k is None else top_k
         started = time.perf_counter()
-        retrieval = retrieve(self.index, query, top_k + self.extra_passages, self.rrf_k)
+        retrieval = retrieve(self.index, query, top_k + EXTRA_PASSAGES, self.rrf_k)
         retrieval = self._enough_candidates(retrieval, top_k)
         sent_bm25 = lexical_scores(self.index.bm25_sentences, query.tokens, len(self.index.sentences))
         all_cos = self.index.sentence_vectors @ query.vector
@@ -351,14 +348,14 @@ class Answerer:
         """
         passages = [h.passage.id for h in retrieval.hits]
         for scores in (cos, bm25):
-            for row in np.argsort(-scores, kind="stable")[: self.per_ranking_sentences]:
+            for row in np.argsort(-scores, kind="stable")[:PER_RANKING_SENTENCES]:
                 pid = self.index.sentences[row].passage_id
                 if pid not in passages and scores[row] > 0:
                     passages.append(pid)
         return np.array([r for pid in passages for r in self._passage_rows[pid]], dtype=np.int64)
 
     def _enough_candidates(self, retrieval: Retrieval, top_k: int) -> Retrieval:
-        """The top_k passages, plus more while fewer than `min_candidates` sentences are in play.
+        """The top_k passages, plus more while fewer than MIN_CANDIDATE_SENTENCES sentences are in play.
 
         Short passages (one-sentence paragraphs are common in news) would otherwise
         leave only a handful of sentences to choose from.
@@ -366,7 +363,7 @@ class Answerer:
         hits: list[Hit] = []
         count = 0
         for hit in retrieval.hits:
-            if len(hits) >= top_k and count >= self.min_candidates:
+            if len(hits) >= top_k and count >= MIN_CANDIDATE_SENTENCES:
                 break
             hits.append(hit)
             count += len(hit.passage.sentences)
