@@ -355,11 +355,7 @@ class Answerer:
         return np.array([r for pid in passages for r in self._passage_rows[pid]], dtype=np.int64)
 
     def _enough_candidates(self, retrieval: Retrieval, top_k: int) -> Retrieval:
-        """The top_k passages, plus more while fewer than MIN_CANDIDATE_SENTENCES sentences are in play.
-
-        Short passages (one-sentence paragraphs are common in news) would otherwise
-        leave only a handful of sentences to choose from.
-        """
+        """The top_k passages, plus more while fewer than MIN_CANDIDATE_SENTENCES sentences are in play."""
         hits: list[Hit] = []
         count = 0
         for hit in retrieval.hits:

@@ -49,11 +49,9 @@ def lexical_scores(bm25, tokens: tuple[str, ...], size: int) -> np.ndarray:
     return np.asarray(bm25.get_scores(known), dtype=np.float32)
 
 
-def retrieve(
-    index: LoadedIndex, query: Query, top_k: int = 5, rrf_k: int = 60, per_ranking: int = PER_RANKING_PASSAGES
-) -> Retrieval:
+def retrieve(index: LoadedIndex, query: Query, top_k: int = 5, rrf_k: int = 60) -> Retrieval:
     """The `top_k` passages by reciprocal rank fusion of dense and BM25 rankings,
-    plus the top `per_ranking` of each ranking if fusion left them out."""
+    plus the top PER_RANKING_PASSAGES of each ranking if fusion left them out."""
     n = len(index.passages)
     dense = np.full(n, -1.0, dtype=np.float32)
     scores, rows = index.passage_faiss.search(query.vector.reshape(1, -1), n)
@@ -63,7 +61,7 @@ def retrieve(
     order = list(np.argsort(-fused, kind="stable")[:top_k])
     for ranking in (dense, lexical if lexical.any() else None):
         if ranking is not None:
-            order += [i for i in np.argsort(-ranking, kind="stable")[:per_ranking] if i not in order]
+            order += [i for i in np.argsort(-ranking, kind="stable")[:PER_RANKING_PASSAGES] if i not in order]
     order.sort(key=lambda i: -fused[i])
     fused_rank = np.empty(n, dtype=np.int64)
     fused_rank[np.argsort(-fused, kind="stable")] = np.arange(n)

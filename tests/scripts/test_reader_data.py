@@ -1,4 +1,4 @@
-"""The chat-style rewriting that the reader's training data is augmented with."""
+"""How the reader's training data is augmented (chat-style questions) and grouped for a step."""
 
 import random
 import sys
@@ -6,6 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 from reader_data import chat_form  # noqa: E402
+from train_reader import make_group  # noqa: E402
 
 QUESTIONS = [
     "What percentage of the vote did Ossoff get?",
@@ -28,3 +29,20 @@ def test_chat_forms_drop_question_words_and_abbreviate():
     assert "office karen handel hold before" in forms or "office karen handel hold b4" in forms
     assert any("ppl" in f for f in forms) and any("%" in f for f in forms) and any("whos" in f for f in forms)
     assert any(f.startswith("how many") for f in forms)  # "how many" asks for a count: kept
+
+
+def test_a_training_group_reads_the_best_ranked_right_sentence_and_near_misses_the_reader_would_read():
+    record = {
+        "q": "When did the crisis begin?",
+        "answerable": True,
+        "sentences": ["It began in 1973.", "Prices rose.", "It began in October 1973.", "Lines grew.", "It ended."],
+        "labels": [1, 0, 1, 0, 0],
+        "ranks": [3, 0, 1, 2, 9],
+    }
+    sentences, labels = make_group(record, 3, 4, random.Random(0))
+    assert labels == [1, 0, 0]
+    assert sentences[0] == "It began in October 1973."  # the right sentence the ranker put higher
+    assert set(sentences[1:]) <= {"Prices rose.", "Lines grew."}  # near misses within the first `read`
+    unanswerable = {**record, "answerable": False, "labels": [0, 0, 0, 0, 0]}
+    sentences, labels = make_group(unanswerable, 3, 4, random.Random(0))
+    assert labels == [0, 0, 0] and len(set(sentences)) == 3 and "It ended." not in sentences
