@@ -13,7 +13,7 @@ stays small. `reader_model/manifest.json` records the training data, its hash,
 the hyperparameters, the seed and the validation figures.
 
 The constructor is cheap; `warm_up()` loads the weights (once, before the bot connects).
-`score()` reads all of one question's candidates in one batched pass.
+`score()` reads all of one question's candidates in one pass, packed end to end without padding.
 
 Precision (config `model.precision`): "auto" runs the reader in bfloat16 where the CPU computes
 it natively (AMX or AVX-512 BF16; measured 2.7x faster than float32 on this project's machine,
@@ -44,6 +44,10 @@ logger = logging.getLogger(__name__)
 
 READER_DIR = Path(__file__).with_name("reader_model")
 WEIGHTS_FILE = "reader.safetensors"
+# Word pieces a packed row aims at (pack_pairs). On the judged questions' candidates, rows of
+# 100 to 160 read fastest: one long row spends on attention between pairs what it saves on
+# padding, since the mask discards that attention but the kernel still computes it.
+ROW_WORD_PIECES = 128
 __all__ = ["MANIFEST_FILE", "PRECISIONS", "READER_DIR", "WEIGHTS_FILE", "Reader", "ReaderSettings", "TunedModelError"]
 
 
@@ -105,6 +109,21 @@ class CrossEncoderModel(_module_base()):  # type: ignore[misc]
         pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
         return self.head(pooled).squeeze(-1)
 
+    def forward_packed(
+        self, input_ids: Any, token_type_ids: Any, position_ids: Any, attention_mask: Any, segments: Any, lengths: Any
+    ) -> Any:
+        """`forward` on pairs packed end to end (see pack_pairs): the same logits, with little
+        padding computed. Inference only; training reads padded batches."""
+        import torch
+
+        hidden = self.encoder(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids, position_ids=position_ids
+        ).last_hidden_state.flatten(0, 1)
+        pair = segments.flatten()
+        real = pair >= 0
+        summed = torch.zeros(len(lengths), hidden.shape[-1], dtype=hidden.dtype).index_add_(0, pair[real], hidden[real])
+        return self.head(summed / lengths.unsqueeze(-1).to(hidden.dtype)).squeeze(-1)
+
 
 def encode_pairs(tokenizer: Any, question: str, sentences: list[str], max_length: int) -> dict[str, Any]:
     """Tokenised (question, sentence) pairs as torch tensors; only the sentence is ever cut."""
@@ -118,6 +137,58 @@ def encode_pairs(tokenizer: Any, question: str, sentences: list[str], max_length
             return_tensors="pt",
         )
     )
+
+
+def pack_pairs(tokenizer: Any, question: str, sentences: list[str], max_length: int) -> dict[str, Any]:
+    """(question, sentence) pairs tokenised as for encode_pairs, laid end to end in rows of about
+    ROW_WORD_PIECES word pieces, as CrossEncoderModel.forward_packed takes them.
+
+    Padding every pair to the longest one wasted about 28% of the reader's work on the judged
+    questions. Packed, each pair keeps its own positions and token types, and the attention mask
+    keeps pairs that share a row from reading one another, so the logits are those of the padded
+    batch (float32: within 1e-4). Rows are filled longest pair first, each into the emptiest row,
+    so that they come out of about equal length and little padding is left.
+    """
+    import torch
+
+    encoded = tokenizer([question] * len(sentences), sentences, truncation="only_second", max_length=max_length)
+    lengths = [len(ids) for ids in encoded["input_ids"]]
+    rows = _balanced_rows(lengths, max(1, round(sum(lengths) / ROW_WORD_PIECES)))
+    width = max(sum(lengths[pair] for pair in row) for row in rows)
+    input_ids = torch.zeros(len(rows), width, dtype=torch.long)
+    token_type_ids = torch.zeros_like(input_ids)
+    position_ids = torch.zeros_like(input_ids)
+    segments = torch.full_like(input_ids, -1)  # which pair each word piece belongs to; -1: padding
+    for r, row in enumerate(rows):
+        start = 0
+        for pair in row:
+            end = start + lengths[pair]
+            input_ids[r, start:end] = torch.tensor(encoded["input_ids"][pair])
+            token_type_ids[r, start:end] = torch.tensor(encoded["token_type_ids"][pair])
+            position_ids[r, start:end] = torch.arange(lengths[pair])
+            segments[r, start:end] = pair
+            start = end
+    same_pair = (segments.unsqueeze(2) == segments.unsqueeze(1)) & (segments.unsqueeze(1) >= 0)
+    padding_reads_itself = torch.eye(width, dtype=torch.bool)  # else its softmax row would be empty
+    return {
+        "input_ids": input_ids,
+        "token_type_ids": token_type_ids,
+        "position_ids": position_ids,
+        "attention_mask": (same_pair | padding_reads_itself).unsqueeze(1),
+        "segments": segments,
+        "lengths": torch.tensor(lengths),
+    }
+
+
+def _balanced_rows(lengths: list[int], count: int) -> list[list[int]]:
+    """The pairs' indices dealt into `count` rows, longest pair first, each to the shortest row so far."""
+    rows: list[list[int]] = [[] for _ in range(count)]
+    filled = [0] * count
+    for pair in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        row = filled.index(min(filled))
+        rows[row].append(pair)
+        filled[row] += lengths[pair]
+    return rows
 
 
 class Reader:
@@ -170,12 +241,13 @@ class Reader:
         logger.info("loaded the reader (%d layers, %s)", settings.layers, self.precision)
 
     def score(self, question: str, sentences: list[str]) -> np.ndarray:
-        """One logit per sentence (higher: more likely to answer the question), in one batched pass."""
+        """One logit per sentence (higher: more likely to answer the question), all read in one
+        packed pass."""
         if not sentences:
             return np.zeros(0, dtype=np.float32)
         self.warm_up()
         import torch
 
         with self._lock, torch.inference_mode():
-            batch = encode_pairs(self._tokenizer, question, sentences, self.settings.max_length)
-            return np.asarray(self._model(**batch).float().numpy(), dtype=np.float32)
+            packed = pack_pairs(self._tokenizer, question, sentences, self.settings.max_length)
+            return np.asarray(self._model.forward_packed(**packed).float().numpy(), dtype=np.float32)

@@ -8,7 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.reader import MANIFEST_FILE, READER_DIR, WEIGHTS_FILE, Reader, resolve_precision
+from index.reader import (
+    MANIFEST_FILE,
+    READER_DIR,
+    ROW_WORD_PIECES,
+    WEIGHTS_FILE,
+    Reader,
+    encode_pairs,
+    pack_pairs,
+    resolve_precision,
+)
 from index.tuned import TunedModelError, read_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +38,23 @@ def test_bfloat16_keeps_the_recorded_scores_close():
     assert logits.dtype == np.float32
     assert np.allclose(logits, probe["logits_fp32"], atol=0.15)
     assert np.argmax(logits) == 0
+
+
+def test_packed_pairs_score_as_the_padded_batch_the_reader_was_trained_on():
+    """Pairs of very different lengths, enough of them to need several packed rows, and one alone."""
+    import torch
+
+    reader = Reader.shared(precision="float32")
+    reader.warm_up()
+    question = "who ran against ossoff"
+    sentences = ["Handel finished second.", "Eleven Republicans, five Democrats and two independents ran. " * 6] * 16
+    packed = pack_pairs(reader._tokenizer, question, sentences, reader.settings.max_length)
+    rows, width = packed["input_ids"].shape
+    assert rows > 1 and width < 2 * ROW_WORD_PIECES
+    for batch in (sentences, sentences[1:2]):
+        with torch.inference_mode():
+            padded = reader._model(**encode_pairs(reader._tokenizer, question, batch, reader.settings.max_length))
+        assert np.allclose(reader.score(question, batch), padded.numpy(), atol=1e-4)
 
 
 def test_precision_auto_picks_one_the_cpu_can_run_and_a_bad_one_is_refused():
