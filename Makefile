@@ -36,7 +36,7 @@ eval: $(STAMP)  ## accuracy on the development questions
 
 # Retrain the reader (index/reader_model/, about 1.5 hours on 2 cores), then refit the scorer on it.
 # Retrain rarely: every shipped retrain stays in the repository's history. A fresh run this long
-# trains less than the shipped weights' four runs did and measured weaker (README: the eleventh run),
+# trains less than the shipped weights' four runs did and measured weaker (docs/experiments.md: the eleventh run),
 # so going on from them (READER_INIT below) is the usual retrain. Compare `make eval` and a
 # SQuAD sample before keeping a refitted scorer: after the fourth run the refit measured worse than
 # the scorer fitted with the third (index/reader_model/manifest.json says by how much), so that one ships.
