@@ -13,7 +13,7 @@ stays small. `reader_model/manifest.json` records the training data, its hash,
 the hyperparameters, the seed and the validation figures.
 
 The constructor is cheap; `warm_up()` loads the weights (once, before the bot connects).
-`score()` reads all of one question's candidates in one pass, packed end to end without padding.
+`score()` reads all of one question's candidates in one pass, packed end to end (pack_pairs).
 
 Precision (config `model.precision`): "auto" runs the reader in bfloat16 where the CPU computes
 it natively (AMX or AVX-512 BF16; measured 2.7x faster than float32 on this project's machine,
@@ -44,9 +44,9 @@ logger = logging.getLogger(__name__)
 
 READER_DIR = Path(__file__).with_name("reader_model")
 WEIGHTS_FILE = "reader.safetensors"
-# Word pieces a packed row aims at (pack_pairs). On the judged questions' candidates, rows of
-# 100 to 160 read fastest: one long row spends on attention between pairs what it saves on
-# padding, since the mask discards that attention but the kernel still computes it.
+# Word pieces a packed row aims at (pack_pairs), chosen by measurement (docs/experiments.md):
+# one long row would spend on attention between pairs what it saves on padding, since the
+# mask discards that attention but the kernel still computes it.
 ROW_WORD_PIECES = 128
 __all__ = ["MANIFEST_FILE", "PRECISIONS", "READER_DIR", "WEIGHTS_FILE", "Reader", "ReaderSettings", "TunedModelError"]
 
@@ -143,11 +143,12 @@ def pack_pairs(tokenizer: Any, question: str, sentences: list[str], max_length: 
     """(question, sentence) pairs tokenised as for encode_pairs, laid end to end in rows of about
     ROW_WORD_PIECES word pieces, as CrossEncoderModel.forward_packed takes them.
 
-    Padding every pair to the longest one wasted about 28% of the reader's work on the judged
-    questions. Packed, each pair keeps its own positions and token types, and the attention mask
-    keeps pairs that share a row from reading one another, so the logits are those of the padded
-    batch (float32: within 1e-4). Rows are filled longest pair first, each into the emptiest row,
-    so that they come out of about equal length and little padding is left.
+    Padded to the longest pair, a batch of sentences of unequal length is partly padding, which
+    costs as much to read as words (docs/experiments.md has the figures). Packed, each pair keeps
+    its own positions and token types, and the attention mask keeps pairs that share a row from
+    reading one another, so the logits are those of the padded batch (float32: within 1e-4). Rows
+    are filled longest pair first, each into the emptiest row, so that they come out of about equal
+    length and little padding is left.
     """
     import torch
 

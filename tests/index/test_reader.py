@@ -14,11 +14,13 @@ from index.reader import (
     ROW_WORD_PIECES,
     WEIGHTS_FILE,
     Reader,
+    ReaderSettings,
+    build_model,
     encode_pairs,
     pack_pairs,
     resolve_precision,
 )
-from index.tuned import TunedModelError, read_manifest
+from index.tuned import TunedModelError, bundled_tokenizer, load_weights, read_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_SHIPPED_BYTES = 60 * 1024 * 1024
@@ -44,17 +46,23 @@ def test_packed_pairs_score_as_the_padded_batch_the_reader_was_trained_on():
     """Pairs of very different lengths, enough of them to need several packed rows, and one alone."""
     import torch
 
-    reader = Reader.shared(precision="float32")
-    reader.warm_up()
+    settings = ReaderSettings(**read_manifest(READER_DIR)["settings"])
+    model = build_model(settings)
+    load_weights(model, READER_DIR / WEIGHTS_FILE)
+    model.eval()
+    tokenizer = bundled_tokenizer()
     question = "who ran against ossoff"
     sentences = ["Handel finished second.", "Eleven Republicans, five Democrats and two independents ran. " * 6] * 16
-    packed = pack_pairs(reader._tokenizer, question, sentences, reader.settings.max_length)
+    packed = pack_pairs(tokenizer, question, sentences, settings.max_length)
     rows, width = packed["input_ids"].shape
     assert rows > 1 and width < 2 * ROW_WORD_PIECES
     for batch in (sentences, sentences[1:2]):
         with torch.inference_mode():
-            padded = reader._model(**encode_pairs(reader._tokenizer, question, batch, reader.settings.max_length))
-        assert np.allclose(reader.score(question, batch), padded.numpy(), atol=1e-4)
+            padded = model(**encode_pairs(tokenizer, question, batch, settings.max_length)).numpy()
+            assert np.allclose(
+                model.forward_packed(**pack_pairs(tokenizer, question, batch, settings.max_length)), padded, atol=1e-4
+            )
+        assert np.allclose(Reader.shared(precision="float32").score(question, batch), padded, atol=1e-4)
 
 
 def test_precision_auto_picks_one_the_cpu_can_run_and_a_bad_one_is_refused():
