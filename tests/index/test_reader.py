@@ -14,13 +14,12 @@ from index.reader import (
     ROW_WORD_PIECES,
     WEIGHTS_FILE,
     Reader,
-    ReaderSettings,
-    build_model,
     encode_pairs,
+    load_trained,
     pack_pairs,
     resolve_precision,
 )
-from index.tuned import TunedModelError, bundled_tokenizer, load_weights, read_manifest
+from index.tuned import TunedModelError, bundled_tokenizer, read_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_SHIPPED_BYTES = 60 * 1024 * 1024
@@ -46,10 +45,7 @@ def test_packed_pairs_score_as_the_padded_batch_the_reader_was_trained_on():
     """Pairs of very different lengths, enough of them to need several packed rows, and one alone."""
     import torch
 
-    settings = ReaderSettings(**read_manifest(READER_DIR)["settings"])
-    model = build_model(settings)
-    load_weights(model, READER_DIR / WEIGHTS_FILE)
-    model.eval()
+    model, settings = load_trained(READER_DIR)
     tokenizer = bundled_tokenizer()
     question = "who ran against ossoff"
     sentences = ["Handel finished second.", "Eleven Republicans, five Democrats and two independents ran. " * 6] * 16
