@@ -25,7 +25,6 @@ import hashlib
 import json
 import logging
 import random
-import re
 import sys
 from pathlib import Path
 
@@ -66,74 +65,6 @@ def make_group(record: dict, size: int, read: int, rng: random.Random) -> tuple[
         wrong, min(len(wrong), size - (1 if right else 0))
     )
     return [p[0] for p in chosen], [p[1] for p in chosen]
-
-
-# A name ("Karen Handel", "GOP") or a number ("2016", "48.1%", "18") in a question or sentence.
-_SWAPPABLE = re.compile(r"\b(?:[A-Z][\w'-]*(?: [A-Z][\w'-]*)*|\d(?:[\d,.]*\d)?%?(?!\w))")
-_FUNCTION_WORDS = frozenset(
-    "what which who whom whose when where why how is was are were do does did the a an in on of at to for by "  # noqa: SIM905
-    "from with as and but or if since after before during while this that these those it its he she they his "
-    "her their there here then than so not no yes also however although because about into over under".split()
-)
-_DATE_NAMES = frozenset(
-    "january february march april may june july august september october november december "  # noqa: SIM905
-    "monday tuesday wednesday thursday friday saturday sunday".split()
-)
-
-
-def _swappable(text: str) -> list[str]:
-    """The names and numbers of `text`, each without the capitalised function words before it; a lone
-    capitalised word that opens the text is left out ("Turnout rose"), as it is seldom a name."""
-    spans = []
-    for match in _SWAPPABLE.finditer(text):
-        words = match.group(0).split()
-        opens_text = match.start() == 0
-        while words and words[0].lower() in _FUNCTION_WORDS:
-            words, opens_text = words[1:], False
-        if words and not (opens_text and len(words) == 1 and not words[0][0].isdigit()):
-            spans.append(" ".join(words))
-    return spans
-
-
-def _kind(span: str) -> str:
-    return "number" if span[0].isdigit() else "date" if span.lower() in _DATE_NAMES else "name"
-
-
-def swapped_question(
-    record: dict, sentences: list[str], labels: list[int], rng: random.Random
-) -> tuple[str, list[str]] | None:
-    """An answerable question made unanswerable, as SQuAD 2.0's writers made theirs: one of its
-    names or numbers that the right sentence also has is replaced by one of the same kind that only
-    a near miss has ("How many votes did Ossoff get?" -> "How many votes did Handel get?"). Returns
-    the new question and the group's sentences that cannot answer it (the right one included,
-    every sentence with a word of the replacement left out), all to be labelled 0; None when
-    nothing swaps.
-    """
-    right = next((s for s, label in zip(sentences, labels, strict=True) if label), None)
-    if right is None:
-        return None
-    in_both = [span for span in _swappable(record["q"]) if span in right]
-    if not in_both:
-        return None
-    old = rng.choice(in_both)
-    right_words = set(re.findall(r"\w+", right.lower())) | set(re.findall(r"\w+", record["q"].lower()))
-    replacements = sorted(
-        {
-            span
-            for s, label in zip(sentences, labels, strict=True)
-            if not label
-            for span in _swappable(s)
-            if _kind(span) == _kind(old) and not set(re.findall(r"\w+", span.lower())) & right_words
-        }
-    )
-    if not replacements:
-        return None
-    new = rng.choice(replacements)
-    question = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", lambda _m: new, record["q"], count=1)
-    if question == record["q"]:
-        return None
-    new_words = set(re.findall(r"\w+", new.lower()))
-    return question, [s for s in sentences if not new_words & set(re.findall(r"\w+", s.lower()))]
 
 
 def group_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
@@ -182,12 +113,6 @@ def main() -> None:
     parser.add_argument(
         "--init", type=Path, default=None, help="a reader folder whose weights training starts from (default: none)"
     )
-    parser.add_argument(
-        "--swap-share",
-        type=float,
-        default=0.0,
-        help="share of answerable draws turned unanswerable by swapping a name or number (swapped_question)",
-    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
         "--bf16", action="store_true", help="mixed precision (bfloat16 autocast): 1.3x faster where the CPU has AMX"
@@ -227,14 +152,8 @@ def main() -> None:
         batch = next(drawn)
         loss = torch.zeros(())
         for record in batch:
-            as_chat = rng.random() < 0.5
-            question = chat_form(record["q"], rng) if as_chat else record["q"]
+            question = chat_form(record["q"], rng) if rng.random() < 0.5 else record["q"]
             sentences, labels = make_group(record, args.group, args.read, rng)
-            swapped = swapped_question(record, sentences, labels, rng) if rng.random() < args.swap_share else None
-            if swapped is not None:
-                question, sentences = swapped[0], swapped[1]
-                labels = [0] * len(sentences)
-                question = chat_form(question, rng) if as_chat else question
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
                 logits = model(**encode_pairs(tokenizer, question, sentences, settings.max_length))
             loss = loss + group_loss(logits.float(), torch.tensor(labels)) / len(batch)
@@ -279,8 +198,7 @@ def write(model, args, settings: ReaderSettings, figures: dict[str, float], step
             "licence": "CC BY-SA 4.0 (see LICENSE beside this file)",
         },
         "hyperparameters": {
-            k: getattr(args, k)
-            for k in ("epochs", "minutes", "lr", "group", "groups_per_step", "read", "seed", "bf16", "swap_share")
+            k: getattr(args, k) for k in ("epochs", "minutes", "lr", "group", "groups_per_step", "read", "seed", "bf16")
         },
         "initialised_from": str(args.init) if args.init is not None else "the bundled MiniLM",
         "earlier_training": _earlier_training(args.init),

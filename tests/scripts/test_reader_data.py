@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 from reader_data import chat_form  # noqa: E402
-from train_reader import make_group, swapped_question  # noqa: E402
+from train_reader import make_group  # noqa: E402
 
 QUESTIONS = [
     "What percentage of the vote did Ossoff get?",
@@ -46,37 +46,3 @@ def test_a_training_group_reads_the_best_ranked_right_sentence_and_near_misses_t
     unanswerable = {**record, "answerable": False, "labels": [0, 0, 0, 0, 0]}
     sentences, labels = make_group(unanswerable, 3, 4, random.Random(0))
     assert labels == [0, 0, 0] and len(set(sentences)) == 3 and "It ended." not in sentences
-
-
-def test_a_swapped_question_names_what_only_a_near_miss_has_and_keeps_no_sentence_that_could_answer_it():
-    record = {"q": "How many votes did Jon Ossoff get in April?"}
-    sentences = [
-        "Jon Ossoff got 92,673 votes in April.",  # right
-        "Karen Handel finished second.",
-        "Turnout rose in Cobb County.",
-        "In June, Handel and Ossoff meet again.",
-    ]
-    labels = [1, 0, 0, 0]
-    outcomes = [swapped_question(record, sentences, labels, random.Random(seed)) for seed in range(20)]
-    assert None not in outcomes
-    questions = {question for question, _ in outcomes}
-    # A name swaps for a name, a month for a month; words of the right sentence never come back in,
-    # nor does "Turnout", a capitalised word only because it opens its sentence.
-    assert questions <= {
-        "How many votes did Karen Handel get in April?",
-        "How many votes did Handel get in April?",
-        "How many votes did Cobb County get in April?",
-        "How many votes did Jon Ossoff get in June?",
-    }
-    assert "How many votes did Jon Ossoff get in June?" in questions
-    for question, kept in outcomes:
-        assert sentences[0] in kept  # the right sentence, now a near miss
-        new = "June" if "June" in question else "Handel" if "Handel" in question else "Cobb"
-        assert not any(new in s for s in kept)
-
-
-def test_a_question_without_a_name_or_number_in_its_right_sentence_is_not_swapped():
-    record = {"q": "what did the candidate promise"}
-    sentences, labels = ["He promised lower taxes.", "Karen Handel finished second."], [1, 0]
-    assert swapped_question(record, sentences, labels, random.Random(0)) is None
-    assert swapped_question({"q": "Who won?"}, ["Ossoff won.", "Handel lost."], [0, 0], random.Random(0)) is None
