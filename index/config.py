@@ -27,7 +27,7 @@ class ModelSettings:
     name: str = BUNDLED_MODEL
     batch_size: int = 32
     threads: int = 1
-    precision: str = "auto"  # the reader's: auto (bfloat16 where the CPU has it natively), float32 or bfloat16
+    precision: str = "auto"  # the reader's: auto (bfloat16 where native and faster), float32 or bfloat16
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,13 @@ The constructor is cheap; `warm_up()` loads the weights (once, before the bot co
 `score()` reads all of one question's candidates in one pass, packed end to end (pack_pairs).
 
 Precision (config `model.precision`): "auto" runs the reader in bfloat16 where the CPU computes
-it natively (AMX or AVX-512 BF16; measured 2.7x faster than float32 on this project's machine,
-logits within about 0.03), and in float32 elsewhere, where bfloat16 would be emulated and slow.
+it natively and a timed pass at load finds it faster than float32, else in float32
+(index/precision.py says why both tests are needed).
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 from dataclasses import dataclass
@@ -31,6 +32,14 @@ from typing import Any
 import numpy as np
 
 from index.config import PRECISIONS
+from index.precision import (
+    TIMING_QUESTION,
+    TIMING_SENTENCES,
+    best_seconds,
+    bfloat16_pays,
+    check_precision,
+    native_bfloat16,
+)
 from index.tuned import (
     MANIFEST_FILE,
     TunedModelError,
@@ -49,23 +58,6 @@ WEIGHTS_FILE = "reader.safetensors"
 # mask discards that attention but the kernel still computes it.
 ROW_WORD_PIECES = 128
 __all__ = ["MANIFEST_FILE", "PRECISIONS", "READER_DIR", "WEIGHTS_FILE", "Reader", "ReaderSettings", "TunedModelError"]
-
-
-def native_bfloat16() -> bool:
-    """Whether this CPU computes bfloat16 matrix products in hardware (else torch emulates them, slowly)."""
-    import torch
-
-    capabilities: dict[str, object] = dict(getattr(torch.cpu, "get_capabilities", dict)())
-    return any(capabilities.get(flag) for flag in ("amx_bf16", "avx512_bf16", "bf16", "sve_bf16"))
-
-
-def resolve_precision(precision: str) -> str:
-    """The precision a `model.precision` setting means here: "float32" or "bfloat16" ("auto" asks the CPU)."""
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
-    if precision == "auto":
-        return "bfloat16" if native_bfloat16() else "float32"
-    return precision
 
 
 @dataclass(frozen=True)
@@ -206,17 +198,18 @@ class Reader:
     def shared(cls, folder: Path = READER_DIR, threads: int = 1, precision: str = "auto") -> Reader:
         """The process's one Reader for these weights, thread count and precision: the weights are
         read-only, so every engine (a reindex, a second corpus, the tests) shares one loaded copy."""
-        key = (folder, threads, resolve_precision(precision))
+        key = (folder, threads, check_precision(precision))
         with cls._shared_lock:
             if key not in cls._shared:
                 cls._shared[key] = cls(*key)
             return cls._shared[key]
 
     def __init__(self, folder: Path = READER_DIR, threads: int = 1, precision: str = "float32") -> None:
-        """`precision`: "float32" (the default, exact), "bfloat16", or "auto" (see the module's docstring)."""
+        """`precision`: "float32" (the default, exact), "bfloat16", or "auto" (see the module's docstring);
+        once loaded, `self.precision` says which of the first two runs."""
         self.folder = folder
         self.threads = threads
-        self.precision = resolve_precision(precision)
+        self.precision = check_precision(precision)
         self._model: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
@@ -233,14 +226,38 @@ class Reader:
 
         torch.set_num_threads(self.threads)
         model, settings = load_trained(self.folder)
-        # int8 dynamic quantisation was 40% faster but cost 0.04 hit@1 on the held-out SQuAD half;
-        # bfloat16 (where native) is faster still and keeps the logits within about 0.03.
-        if self.precision == "bfloat16":
-            model = model.to(torch.bfloat16)
         self._tokenizer = bundled_tokenizer()
+        # int8 dynamic quantisation was 40% faster but cost 0.04 hit@1 on the held-out SQuAD half;
+        # bfloat16 (where it pays) is faster still and keeps the logits within about 0.03.
+        if self.precision == "auto":
+            self.precision, model = self._faster(model, settings)
+        elif self.precision == "bfloat16":
+            model = model.to(torch.bfloat16)
         self._model = model
         self.settings = settings
         logger.info("loaded the reader (%d layers, %s)", settings.layers, self.precision)
+
+    def _faster(self, model: CrossEncoderModel, settings: ReaderSettings) -> tuple[str, CrossEncoderModel]:
+        """The precision "auto" means here and the model in it: float32 unless the CPU has native
+        bfloat16 and a timed pass in it is clearly faster (index/precision.py)."""
+        if not native_bfloat16():
+            return "float32", model
+        import torch
+
+        halved = copy.deepcopy(model).to(torch.bfloat16)
+        packed = pack_pairs(self._tokenizer, TIMING_QUESTION, list(TIMING_SENTENCES), settings.max_length)
+        with torch.inference_mode():
+            seconds = best_seconds(
+                {"float32": lambda: model.forward_packed(**packed), "bfloat16": lambda: halved.forward_packed(**packed)}
+            )
+        chosen = "bfloat16" if bfloat16_pays(seconds) else "float32"
+        logger.info(
+            "reader precision auto: a pass takes %.1f ms in bfloat16, %.1f ms in float32: %s",
+            seconds["bfloat16"] * 1000,
+            seconds["float32"] * 1000,
+            chosen,
+        )
+        return chosen, halved if chosen == "bfloat16" else model
 
     def score(self, question: str, sentences: list[str]) -> np.ndarray:
         """One logit per sentence (higher: more likely to answer the question), all read in one

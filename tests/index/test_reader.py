@@ -17,7 +17,6 @@ from index.reader import (
     encode_pairs,
     load_trained,
     pack_pairs,
-    resolve_precision,
 )
 from index.tuned import TunedModelError, bundled_tokenizer, read_manifest
 
@@ -33,7 +32,7 @@ def test_the_shipped_weights_reproduce_the_scores_recorded_at_training():
 
 
 def test_bfloat16_keeps_the_recorded_scores_close():
-    """bfloat16 (what "auto" picks on a CPU with AMX) must not change what the reader prefers."""
+    """bfloat16 (what "auto" picks where it measures faster) must not change what the reader prefers."""
     probe = read_manifest(READER_DIR)["probe"]
     logits = Reader.shared(precision="bfloat16").score(probe["question"], probe["sentences"])
     assert logits.dtype == np.float32
@@ -61,11 +60,58 @@ def test_packed_pairs_score_as_the_padded_batch_the_reader_was_trained_on():
         assert np.allclose(Reader.shared(precision="float32").score(question, batch), padded, atol=1e-4)
 
 
-def test_precision_auto_picks_one_the_cpu_can_run_and_a_bad_one_is_refused():
-    assert resolve_precision("auto") in {"float32", "bfloat16"}
-    assert resolve_precision("float32") == "float32"
-    with pytest.raises(ValueError, match="precision must be one of auto, float32, bfloat16"):
-        resolve_precision("fp8")
+def test_a_bad_precision_is_refused_naming_the_choices():
+    for make in (Reader, Reader.shared):
+        with pytest.raises(ValueError, match="precision must be one of auto, float32, bfloat16, got 'fp8'"):
+            make(precision="fp8")
+
+
+def test_auto_runs_float32_where_the_cpu_has_no_native_bfloat16(monkeypatch):
+    monkeypatch.setattr("index.reader.native_bfloat16", lambda: False)
+    monkeypatch.setattr("index.reader.best_seconds", lambda passes: pytest.fail("nothing to time"))
+    reader = Reader(precision="auto")
+    reader.warm_up()
+    assert reader.precision == "float32"
+    probe = read_manifest(READER_DIR)["probe"]
+    assert np.allclose(reader.score(probe["question"], probe["sentences"]), probe["logits_fp32"], atol=2e-3)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "chosen"),
+    [
+        ({"bfloat16": 0.010, "float32": 0.027}, "bfloat16"),  # as on an AMD EPYC with AVX-512 BF16
+        ({"bfloat16": 0.104, "float32": 0.063}, "float32"),  # as on an Intel Xeon VM with AVX-512 BF16, no AMX
+        ({"bfloat16": 0.020, "float32": 0.022}, "float32"),  # too close to call: the exact one
+    ],
+)
+def test_auto_runs_the_precision_that_measured_faster(monkeypatch, seconds, chosen):
+    timed = []
+
+    def fake_best_seconds(passes):
+        timed.extend(passes)
+        for run in passes.values():
+            run()  # each candidate model really reads the timing pass
+        return seconds
+
+    monkeypatch.setattr("index.reader.native_bfloat16", lambda: True)
+    monkeypatch.setattr("index.reader.best_seconds", fake_best_seconds)
+    reader = Reader(precision="auto")
+    reader.warm_up()
+    assert sorted(timed) == ["bfloat16", "float32"]
+    assert reader.precision == chosen
+    probe = read_manifest(READER_DIR)["probe"]
+    logits = reader.score(probe["question"], probe["sentences"])
+    exact = np.allclose(logits, probe["logits_fp32"], atol=2e-3)
+    assert exact == (chosen == "float32")  # bfloat16 rounds the logits a little
+    assert np.allclose(logits, probe["logits_fp32"], atol=0.15)
+
+
+def test_auto_settles_on_a_precision_this_machine_runs():
+    reader = Reader(precision="auto")
+    reader.warm_up()
+    assert reader.precision in {"float32", "bfloat16"}
+    probe = read_manifest(READER_DIR)["probe"]
+    assert np.argmax(reader.score(probe["question"], probe["sentences"])) == 0
 
 
 def test_the_shipped_reader_is_small_and_documented():
