@@ -67,9 +67,17 @@ def make_group(record: dict, size: int, read: int, rng: random.Random) -> tuple[
     return [p[0] for p in chosen], [p[1] for p in chosen]
 
 
-def group_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    """Pairwise BCE plus, when the group has a right sentence, the softmax loss of choosing it."""
+def group_loss(logits: torch.Tensor, labels: torch.Tensor, null_option: bool = False) -> torch.Tensor:
+    """Pairwise BCE plus, when the group has a right sentence, the softmax loss of choosing it.
+
+    With `null_option` the softmax also holds a "none of them" choice at logit 0, and an
+    unanswerable group's loss is that of choosing it: the best near miss, not the average one,
+    is pushed under 0, which is what the confidence's answerable-vs-unanswerable AUC measures.
+    """
     loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels.float())
+    if null_option:
+        with_null = torch.log_softmax(torch.cat([logits, logits.new_zeros(1)]), dim=0)
+        return loss - (with_null[:-1][labels.bool()].mean() if labels.any() else with_null[-1])
     if labels.any():
         loss = loss - torch.log_softmax(logits, dim=0)[labels.bool()].mean()
     return loss
@@ -117,6 +125,11 @@ def main() -> None:
     parser.add_argument(
         "--bf16", action="store_true", help="mixed precision (bfloat16 autocast): 1.3x faster where the CPU has AMX"
     )
+    parser.add_argument(
+        "--null-option",
+        action="store_true",
+        help='a "none of them" choice at logit 0 in each group\'s softmax (docs/experiments.md: the fifteenth run)',
+    )
     parser.add_argument("--val-sample", type=int, default=600, help="questions for the checks during training")
     parser.add_argument("--val-every", type=int, default=400, help="steps between checks")
     parser.add_argument("--write", action="store_true", help=f"write {WEIGHTS_FILE} and {MANIFEST_FILE} to --out")
@@ -156,7 +169,7 @@ def main() -> None:
             sentences, labels = make_group(record, args.group, args.read, rng)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
                 logits = model(**encode_pairs(tokenizer, question, sentences, settings.max_length))
-            loss = loss + group_loss(logits.float(), torch.tensor(labels)) / len(batch)
+            loss = loss + group_loss(logits.float(), torch.tensor(labels), args.null_option) / len(batch)
         trainer.update(loss)
         running.append(loss.item())
         step = trainer.step
@@ -198,7 +211,8 @@ def write(model, args, settings: ReaderSettings, figures: dict[str, float], step
             "licence": "CC BY-SA 4.0 (see LICENSE beside this file)",
         },
         "hyperparameters": {
-            k: getattr(args, k) for k in ("epochs", "minutes", "lr", "group", "groups_per_step", "read", "seed", "bf16")
+            k: getattr(args, k)
+            for k in ("epochs", "minutes", "lr", "group", "groups_per_step", "read", "seed", "bf16", "null_option")
         },
         "initialised_from": str(args.init) if args.init is not None else "the bundled MiniLM",
         "earlier_training": _earlier_training(args.init),

@@ -171,10 +171,12 @@ def test_training_runs_end_to_end_on_a_tiny_dataset(tmp_path: Path):
     # Training can go on from those weights (--init): the start is the model just trained, not the bundled one.
     again = subprocess.run(
         [sys.executable, str(ROOT / "scripts/train_reader.py"), "--data", str(data), "--out", str(tmp_path / "more"),
-         "--layers", "1", "--epochs", "1", "--groups-per-step", "2", "--init", str(out), "--bf16", "--write"],
+         "--layers", "1", "--epochs", "1", "--groups-per-step", "2", "--init", str(out), "--bf16", "--null-option",
+         "--write"],
         capture_output=True, text=True, cwd=ROOT, timeout=240,
     )  # fmt: skip
     assert again.returncode == 0, again.stderr[-2000:]
     again_manifest = read_manifest(tmp_path / "more")
     assert again_manifest["initialised_from"] == str(out) and again_manifest["hyperparameters"]["bf16"] is True
+    assert again_manifest["hyperparameters"]["null_option"] is True
     assert [run["steps"] for run in again_manifest["earlier_training"]] == [3]  # the first run's record

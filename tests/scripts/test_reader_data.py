@@ -1,12 +1,13 @@
-"""How the reader's training data is augmented (chat-style questions) and grouped for a step."""
+"""How the reader's training data is augmented (chat-style questions), grouped for a step, and scored."""
 
 import random
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+import torch  # noqa: E402
 from reader_data import chat_form  # noqa: E402
-from train_reader import make_group  # noqa: E402
+from train_reader import group_loss, make_group  # noqa: E402
 
 QUESTIONS = [
     "What percentage of the vote did Ossoff get?",
@@ -46,3 +47,18 @@ def test_a_training_group_reads_the_best_ranked_right_sentence_and_near_misses_t
     unanswerable = {**record, "answerable": False, "labels": [0, 0, 0, 0, 0]}
     sentences, labels = make_group(unanswerable, 3, 4, random.Random(0))
     assert labels == [0, 0, 0] and len(set(sentences)) == 3 and "It ended." not in sentences
+
+
+def test_the_none_of_them_option_weighs_an_unanswerable_groups_best_near_miss():
+    """With null_option an unanswerable group costs by its best near miss: one confident near miss
+    among sure ones costs far more than in the plain loss, where the pairwise BCE averages it away."""
+    one_confident = torch.tensor([4.0, -6.0, -6.0, -6.0])
+    none = torch.zeros(4, dtype=torch.long)
+    plain, null = group_loss(one_confident, none), group_loss(one_confident, none, null_option=True)
+    assert null - plain > 3.5  # about log(1 + e^4) on top
+    # Nothing above 0 costs next to nothing either way, and an answerable group still chooses its right sentence.
+    assert group_loss(torch.full((4,), -8.0), none, null_option=True) < 0.01
+    right_first = torch.tensor([5.0, -5.0, -5.0])
+    right_last = torch.tensor([-5.0, -5.0, 5.0])
+    labels = torch.tensor([1, 0, 0])
+    assert group_loss(right_first, labels, null_option=True) < 0.02 < group_loss(right_last, labels, null_option=True)
