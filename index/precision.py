@@ -1,11 +1,9 @@
 """What the reader's `model.precision` setting means on this machine: float32 or bfloat16.
 
 "auto" runs the reader in bfloat16 only where it is both native (the CPU has bfloat16
-instructions; elsewhere torch emulates them, slowly) and measured faster at load time. Native
-instructions are no promise of speed: the same shipped reader read its candidates 2.7 times
-faster in bfloat16 than in float32 on an AMD EPYC with AVX-512 BF16, and 1.65 times slower on an
-Intel Xeon virtual machine with AVX-512 BF16 but no AMX (docs/experiments.md, "Precision").
-bfloat16 keeps the logits within about 0.03 of float32's.
+instructions; elsewhere torch emulates them, slowly) and measured faster at load time: native
+instructions are no promise of speed, as bfloat16 was much faster than float32 on one CPU with
+AVX-512 BF16 and slower on another (docs/experiments.md, "Precision", has the figures).
 """
 
 from __future__ import annotations

@@ -24,5 +24,18 @@ def test_best_seconds_warms_each_pass_then_alternates_and_keeps_the_fastest_run(
     assert set(seconds) == {"a", "b"} and all(0 <= s < 1 for s in seconds.values())
 
 
-def test_native_bfloat16_is_a_yes_or_no_from_the_cpu():
-    assert native_bfloat16() in {True, False}
+@pytest.mark.parametrize(
+    ("capabilities", "native"),
+    [
+        ({"avx512_bf16": True, "amx_bf16": False}, True),  # AVX-512 BF16 without AMX (AMD EPYC, some Xeon VMs)
+        ({"amx_bf16": True}, True),
+        ({"bf16": True}, True),  # ARM
+        ({"avx2": True, "avx512_bf16": False}, False),
+        ({}, False),
+    ],
+)
+def test_native_bfloat16_reads_the_cpus_bfloat16_flags(monkeypatch, capabilities, native):
+    import torch
+
+    monkeypatch.setattr(torch.cpu, "get_capabilities", lambda: capabilities, raising=False)
+    assert native_bfloat16() is native
